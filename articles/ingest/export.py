@@ -1,0 +1,160 @@
+"""Write the catalogue back as article files, in the format ``import_articles`` reads.
+
+Editorial values (published, quality) come from the catalogue; unknown keys and the
+``secured`` payload are written back verbatim, so import → export → import is lossless.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+import yaml
+
+from ..models import Article
+from .parse import ORIGINAL_URL_KEY, URL_KEYS_2020, URL_KEYS_2024
+
+
+class ExportDumper(yaml.CSafeDumper):
+    """Never writes anchors or aliases: the importer rejects them."""
+
+    def ignore_aliases(self, data) -> bool:
+        return True
+
+
+@dataclass
+class ExportSummary:
+    written: int = 0
+    directory: str = ""
+
+    def line(self) -> str:
+        return f"Exported {self.written} articles to {self.directory}."
+
+
+def export_articles(directory: str | os.PathLike, *, queryset=None, chunk_size: int = 500) -> ExportSummary:
+    target = Path(directory)
+    target.mkdir(parents=True, exist_ok=True)
+    queryset = (queryset if queryset is not None else Article.objects.all()).with_related().order_by("-is_draft", "id")
+    summary = ExportSummary(directory=str(target))
+    used_names: set[str] = set()
+    # Drafts first: their file name is their identity, so they must get it.
+    for article in queryset.iterator(chunk_size=chunk_size):
+        name = _file_name(article, used_names)
+        used_names.add(name)
+        path = target / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomically(path, article_file_text(article))
+        summary.written += 1
+    return summary
+
+
+def article_file_text(article: Article) -> str:
+    if article.is_draft:
+        return article.body if article.body.endswith("\n") else article.body + "\n"
+    front_matter = yaml.dump(
+        article_mapping(article), Dumper=ExportDumper, sort_keys=False, allow_unicode=True, width=4096
+    )
+    text = f"---\n{front_matter}---\n"
+    if article.body:
+        text += f"\n{article.body}\n"
+    return text
+
+
+def article_mapping(article: Article) -> dict:
+    """The article as the file format's keys, in the order the pipeline writes them."""
+    url_keys = URL_KEYS_2020 if article.schema_era == Article.SchemaEra.ERA_2020 else URL_KEYS_2024
+    data: dict = {}
+    _put(data, "category", article.category)
+    data["title"] = article.title
+    _put(data, "excerpt", article.excerpt)
+    _put(data, "publishedDateTime", _format_datetime(article.published_at))
+    if url_keys is URL_KEYS_2024:
+        _put(data, ORIGINAL_URL_KEY, article.original_url)
+    data[url_keys["url"]] = article.url
+    _put(data, url_keys["amp_url"], article.amp_url)
+    _put(data, url_keys["cdn_amp_url"], article.cdn_amp_url)
+    _put(data, "type", article.article_type)
+    _put(data, "quality", article.quality)
+    data["heat"] = article.heat
+    data["published"] = article.is_published
+    if article.provider:
+        data["provider"] = _provider_mapping(article.provider)
+    _put(data, "topics", [tagged.tag.name for tagged in article.tagged_topics.all()])
+    _put(data, "images", [_image_mapping(image) for image in article.images.all()])
+    _put(data, "related", [_related_mapping(link, url_keys) for link in article.related_links.all()])
+    _put(data, "secured", article.secured)
+    for key, value in article.extra.items():
+        data.setdefault(key, value)
+    return data
+
+
+def _related_mapping(link, url_keys: dict) -> dict:
+    data: dict = {"title": link.title}
+    _put(data, "excerpt", link.excerpt)
+    _put(data, "publishedDateTime", _format_datetime(link.published_at))
+    data[url_keys["url"]] = link.url
+    _put(data, url_keys["amp_url"], link.amp_url)
+    _put(data, url_keys["cdn_amp_url"], link.cdn_amp_url)
+    _put(data, "type", link.article_type)
+    if link.provider:
+        data["provider"] = {"name": link.provider.name, "domain": link.provider.domain}
+    _put(data, "quality", link.quality)
+    _put(data, "images", [dict(image) for image in link.images])
+    for key, value in link.extra.items():
+        data.setdefault(key, value)
+    return data
+
+
+def _provider_mapping(provider) -> dict:
+    data: dict = {"name": provider.name, "domain": provider.domain}
+    if provider.logo_url:
+        logo = {"url": provider.logo_url}
+        _put(logo, "width", provider.logo_width)
+        _put(logo, "height", provider.logo_height)
+        data["images"] = [logo]
+    return data
+
+
+def _image_mapping(image) -> dict:
+    data: dict = {"url": image.url}
+    _put(data, "width", image.width)
+    _put(data, "height", image.height)
+    _put(data, "isCached", image.is_cached)
+    _put(data, "title", image.title)
+    return data
+
+
+def _put(data: dict, key: str, value) -> None:
+    if value is not None and value != "" and value != []:
+        data[key] = value
+
+
+def _format_datetime(value: dt.datetime | None) -> str | None:
+    if value is None:
+        return None
+    return value.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def _file_name(article: Article, used: set[str]) -> str:
+    """The article's own file name where it is safe and free; otherwise its slug."""
+    candidate = PurePosixPath(article.source_path) if article.source_path else None
+    if candidate and not candidate.is_absolute() and ".." not in candidate.parts and candidate.suffix:
+        name = candidate.as_posix()
+        if name not in used:
+            return name
+    name = f"{article.slug}.txt"
+    return name if name not in used else f"{article.slug}-{article.pk}.txt"
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".export-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

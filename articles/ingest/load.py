@@ -1,0 +1,454 @@
+"""Write parsed article files into the catalogue, a batch of files per transaction.
+
+Per batch: unchanged files (same path, same content hash) are skipped before parsing; the
+rest are parsed; providers and topics are resolved once; articles are upserted on their
+identity (``source_key``); their images, topics and related links are replaced; related
+links are resolved to catalogue articles in both directions. Editorial fields an editor
+has set are never overwritten unless ``overwrite_editorial`` is asked for.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import DatabaseError, transaction
+from django.db.models import Case, OuterRef, Subquery, Value, When
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.text import slugify
+
+from providers.services import providers_ensure
+
+from ..models import Article, ArticleImage, EditorialChange, RelatedLink, SourceFile, TaggedTopic, Topic
+from ..services import editorial_changes_record
+from .parse import ParsedArticle, ParseResult, parse_bytes
+
+ARTICLE_FILE_SUFFIXES = {".txt", ".md", ".markdown"}
+
+CREATED, UPDATED, UNCHANGED, REJECTED = "created", "updated", "unchanged", "rejected"
+OUTCOMES = (CREATED, UPDATED, UNCHANGED, REJECTED)
+
+# Fields an import rewrites on an existing article. Editorial fields, slug and
+# first_imported_at are deliberately absent.
+SOURCE_FIELDS = [
+    "url", "title", "excerpt", "body", "published_at", "original_url", "amp_url", "cdn_amp_url", "category",
+    "article_type", "heat", "provider", "secured", "extra", "schema_era", "is_draft", "needs_review",
+    "import_warnings", "source_path", "content_hash", "imported_at",
+]
+
+
+@dataclass
+class FileReport:
+    path: str
+    outcome: str
+    messages: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"path": self.path, "outcome": self.outcome, "messages": self.messages}
+
+
+@dataclass
+class ImportSummary:
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(OUTCOMES, 0))
+    reports: list[FileReport] = field(default_factory=list)
+    with_warnings: int = 0
+    elapsed: float = 0.0
+    dry_run: bool = False
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def add(self, report: FileReport) -> None:
+        self.counts[report.outcome] += 1
+        if report.messages and report.outcome != REJECTED:
+            self.with_warnings += 1
+        self.reports.append(report)
+
+    def line(self) -> str:
+        verb = "Would import" if self.dry_run else "Imported"
+        counts = ", ".join(f"{self.counts[outcome]} {outcome}" for outcome in OUTCOMES)
+        return f"{verb} {self.total} files: {counts} ({self.with_warnings} with warnings) in {self.elapsed:.1f}s."
+
+
+@dataclass
+class ArticleFile:
+    """A file to import: where it is, how to name it in messages, and its identity path for drafts."""
+
+    path: Path
+    display: str
+    source_path: str
+
+
+def find_article_files(paths: Sequence[str | os.PathLike]) -> list[ArticleFile]:
+    """Files named directly, and article files (by suffix) anywhere under named directories, sorted.
+
+    A draft's identity is its path relative to the directory it was found under, so the same
+    tree imported from another place (or exported and re-imported) is recognised.
+    Raises FileNotFoundError for a path that does not exist.
+    """
+    found: list[ArticleFile] = []
+    for given in paths:
+        root = Path(given)
+        if root.is_file():
+            found.append(ArticleFile(root.resolve(), str(given), root.name))
+        elif root.is_dir():
+            for directory, subdirectories, files in os.walk(root):
+                subdirectories[:] = sorted(name for name in subdirectories if not name.startswith("."))
+                for name in sorted(files):
+                    if name.startswith(".") or Path(name).suffix.lower() not in ARTICLE_FILE_SUFFIXES:
+                        continue
+                    path = Path(directory, name)
+                    found.append(ArticleFile(path.resolve(), str(path), path.relative_to(root).as_posix()))
+        else:
+            raise FileNotFoundError(f"No such file or directory: {given}")
+    return found
+
+
+def import_files(
+    files: Sequence[ArticleFile],
+    *,
+    dry_run: bool = False,
+    overwrite_editorial: bool = False,
+    batch_size: int | None = None,
+    max_bytes: int | None = None,
+    on_file: Callable[[FileReport], None] | None = None,
+) -> ImportSummary:
+    batch_size = batch_size or settings.NEWSDESK_IMPORT_BATCH_SIZE
+    max_bytes = max_bytes or settings.NEWSDESK_IMPORT_MAX_BYTES
+    summary = ImportSummary(dry_run=dry_run)
+    started = time.monotonic()
+    for batch in _chunks(files, batch_size):
+        for report in _import_batch(batch, dry_run=dry_run, overwrite_editorial=overwrite_editorial, max_bytes=max_bytes):
+            summary.add(report)
+            if on_file:
+                on_file(report)
+    summary.elapsed = time.monotonic() - started
+    return summary
+
+
+def _chunks(items: Sequence, size: int) -> Iterator[Sequence]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+@dataclass
+class _Candidate:
+    file: ArticleFile
+    content_hash: str
+    report: FileReport
+    data: bytes = b""
+    article: ParsedArticle | None = None
+
+
+def _import_batch(
+    batch: Sequence[ArticleFile], *, dry_run: bool, overwrite_editorial: bool, max_bytes: int
+) -> list[FileReport]:
+    candidates = [_read(file, max_bytes) for file in batch]
+    readable = [c for c in candidates if c.report.outcome != REJECTED]
+    if not overwrite_editorial:
+        # An unchanged file is skipped before parsing: no parse, no write.
+        known = dict(
+            SourceFile.objects.filter(path__in=[str(c.file.path) for c in readable]).values_list("path", "content_hash")
+        )
+        for candidate in readable:
+            if known.get(str(candidate.file.path)) == candidate.content_hash:
+                candidate.report.outcome = UNCHANGED
+    to_parse = [c for c in readable if not c.report.outcome]
+    for candidate in to_parse:
+        _parse(candidate, max_bytes)
+    parsed = [c for c in to_parse if c.article is not None]
+    if parsed:
+        try:
+            with transaction.atomic():
+                _plan_and_write(parsed, dry_run=dry_run, overwrite_editorial=overwrite_editorial)
+        except DatabaseError:
+            # Something in the batch was refused: retry file by file so only the culprit is rejected.
+            for candidate in parsed:
+                try:
+                    with transaction.atomic():
+                        _plan_and_write([candidate], dry_run=dry_run, overwrite_editorial=overwrite_editorial)
+                except DatabaseError as error:
+                    candidate.report.outcome = REJECTED
+                    candidate.report.messages = [f"{candidate.file.display}: rejected: the database refused it ({_first_line(error)})"]
+    return [c.report for c in candidates]
+
+
+def _read(file: ArticleFile, max_bytes: int) -> _Candidate:
+    report = FileReport(path=file.display, outcome="")
+    candidate = _Candidate(file=file, content_hash="", report=report)
+    try:
+        size = file.path.stat().st_size
+        if size > max_bytes:
+            # Rejected before reading a byte of it.
+            report.outcome = REJECTED
+            report.messages = [f"{file.display}: rejected: the file is {size:,} bytes, over the {max_bytes:,}-byte limit"]
+            return candidate
+        with open(file.path, "rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as error:
+        report.outcome = REJECTED
+        report.messages = [f"{file.display}: rejected: cannot be read ({error.strerror or error})"]
+        return candidate
+    candidate.content_hash = hashlib.sha256(data).hexdigest()
+    candidate.data = data
+    return candidate
+
+
+def _parse(candidate: _Candidate, max_bytes: int) -> None:
+    result: ParseResult = parse_bytes(candidate.data, source_path=candidate.file.display, max_bytes=max_bytes)
+    candidate.data = b""
+    if result.article is None:
+        candidate.report.outcome = REJECTED
+        candidate.report.messages = [result.message]
+        return
+    article = result.article
+    if article.is_draft:
+        # Drafts are identified by their path relative to the imported directory.
+        article = dataclasses.replace(
+            article, source_key=f"file:{candidate.file.source_path}", source_path=candidate.file.source_path
+        )
+    else:
+        article = dataclasses.replace(article, source_path=candidate.file.source_path)
+    candidate.article = article
+    if article.warnings:
+        candidate.report.messages = [result.message]
+
+
+def _plan_and_write(candidates: list[_Candidate], *, dry_run: bool, overwrite_editorial: bool) -> None:
+    """Decide each file's outcome against the catalogue, then (unless a dry run) write the batch."""
+    keys = {c.article.source_key for c in candidates}
+    existing = {
+        row["source_key"]: row
+        for row in Article.objects.filter(source_key__in=keys).values(
+            "id", "source_key", "content_hash", "is_published", "quality", "published_set_by_editor", "quality_set_by_editor"
+        )
+    }
+    fingerprints = {key: row["content_hash"] for key, row in existing.items()}
+    latest: dict[str, _Candidate] = {}
+    for candidate in candidates:
+        article = candidate.article
+        fingerprint = article.fingerprint
+        previous = fingerprints.get(article.source_key)
+        editorial_differs = overwrite_editorial and article.source_key in existing and (
+            existing[article.source_key]["is_published"] != article.is_published
+            or existing[article.source_key]["quality"] != article.quality
+        )
+        if previous is None:
+            candidate.report.outcome = CREATED
+        elif previous == fingerprint and not editorial_differs:
+            candidate.report.outcome = UNCHANGED
+        else:
+            candidate.report.outcome = UPDATED
+        fingerprints[article.source_key] = fingerprint
+        latest[article.source_key] = candidate
+    if dry_run:
+        return
+
+    now = timezone.now()
+    to_write = [c for c in latest.values() if c.report.outcome != UNCHANGED]
+    if to_write:
+        article_ids = _write_articles(to_write, existing, now=now, overwrite_editorial=overwrite_editorial)
+    else:
+        article_ids = {}
+    all_ids = {key: row["id"] for key, row in existing.items()} | article_ids
+    SourceFile.objects.bulk_create(
+        [SourceFile(path=str(c.file.path), content_hash=c.content_hash, article_id=all_ids.get(c.article.source_key),
+                    imported_at=now) for c in candidates],
+        update_conflicts=True,
+        unique_fields=["path"],
+        update_fields=["content_hash", "article", "imported_at"],
+    )
+
+
+def _write_articles(
+    candidates: list[_Candidate], existing: dict[str, dict], *, now, overwrite_editorial: bool
+) -> dict[str, int]:
+    articles = [c.article for c in candidates]
+    provider_ids = providers_ensure(
+        [a.provider for a in articles if a.provider] + [r.provider for a in articles for r in a.related if r.provider]
+    )
+    topic_ids = topics_ensure(topic for a in articles for topic in a.topics)
+
+    rows = [_article_row(a, provider_ids, now) for a in articles]
+    Article.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["source_key"], update_fields=SOURCE_FIELDS, batch_size=500
+    )
+    ids = dict(Article.objects.filter(source_key__in=[a.source_key for a in articles]).values_list("source_key", "id"))
+    updated = [a for a in articles if a.source_key in existing]
+    if updated:
+        _apply_editorial_values(updated, existing, ids, overwrite_editorial=overwrite_editorial)
+
+    if updated:
+        replaced = [ids[a.source_key] for a in updated]
+        TaggedTopic.objects.filter(content_object_id__in=replaced).delete()
+        ArticleImage.objects.filter(article_id__in=replaced).delete()
+        RelatedLink.objects.filter(source_id__in=replaced).delete()
+    TaggedTopic.objects.bulk_create(
+        [
+            TaggedTopic(content_object_id=ids[a.source_key], tag_id=topic_ids[topic.casefold()], position=position)
+            for a in articles
+            for position, topic in enumerate(a.topics)
+        ],
+        batch_size=1000,
+    )
+    ArticleImage.objects.bulk_create(
+        [
+            ArticleImage(article_id=ids[a.source_key], position=position, url=image.url, width=image.width,
+                         height=image.height, is_cached=image.is_cached, title=image.title)
+            for a in articles
+            for position, image in enumerate(a.images)
+        ],
+        batch_size=1000,
+    )
+    related_urls = {r.url for a in articles for r in a.related}
+    catalogue = dict(Article.objects.filter(url__in=related_urls).values_list("url", "id")) if related_urls else {}
+    RelatedLink.objects.bulk_create(
+        [
+            RelatedLink(
+                source_id=ids[a.source_key], position=position, title=r.title, excerpt=r.excerpt, url=r.url,
+                amp_url=r.amp_url, cdn_amp_url=r.cdn_amp_url, published_at=r.published_at, article_type=r.article_type,
+                provider_id=provider_ids[r.provider.domain] if r.provider else None, quality=r.quality,
+                images=[_image_json(image) for image in r.images], extra=r.extra, article_id=catalogue.get(r.url),
+            )
+            for a in articles
+            for position, r in enumerate(a.related)
+        ],
+        batch_size=1000,
+    )
+    # Links imported earlier that point at articles this batch brought into the catalogue.
+    new_urls = [a.url for a in articles if a.url and a.source_key not in existing]
+    if new_urls:
+        RelatedLink.objects.filter(url__in=new_urls, article__isnull=True).update(
+            article=Subquery(Article.objects.filter(url=OuterRef("url")).values("id")[:1])
+        )
+    return ids
+
+
+def _article_row(article: ParsedArticle, provider_ids: dict[str, int], now) -> Article:
+    return Article(
+        source_key=article.source_key,
+        url=article.url,
+        slug=article_slug(article.title, article.source_key),
+        title=article.title,
+        excerpt=article.excerpt,
+        body=article.body,
+        published_at=article.published_at,
+        original_url=article.original_url,
+        amp_url=article.amp_url,
+        cdn_amp_url=article.cdn_amp_url,
+        category=article.category,
+        article_type=article.article_type,
+        heat=article.heat,
+        provider_id=provider_ids[article.provider.domain] if article.provider else None,
+        secured=article.secured,
+        extra=article.extra,
+        schema_era=article.schema_era,
+        is_published=article.is_published,
+        quality=article.quality,
+        is_draft=article.is_draft,
+        needs_review=article.needs_review,
+        import_warnings=list(article.warnings),
+        source_path=article.source_path,
+        content_hash=article.fingerprint,
+        first_imported_at=now,
+        imported_at=now,
+    )
+
+
+def _apply_editorial_values(
+    articles: list[ParsedArticle], existing: dict[str, dict], ids: dict[str, int], *, overwrite_editorial: bool
+) -> None:
+    """Bring the published flag and quality of re-imported articles in line with their files.
+
+    Fields an editor has set keep the editor's value, unless ``overwrite_editorial``: then the
+    file wins, the editor's mark is cleared, and each change is audited as made by the import.
+    """
+    for field_name, lock in (("is_published", "published_set_by_editor"), ("quality", "quality_set_by_editor")):
+        targets = [a for a in articles if overwrite_editorial or not existing[a.source_key][lock]]
+        targets = [a for a in targets if existing[a.source_key][field_name] != getattr(a, field_name)
+                   or (overwrite_editorial and existing[a.source_key][lock])]
+        if not targets:
+            continue
+        queryset = Article.objects.filter(pk__in=[ids[a.source_key] for a in targets])
+        if not overwrite_editorial:
+            queryset = queryset.filter(**{lock: False})  # an editor may have acted since the plan was read
+        queryset.update(
+            **{
+                field_name: Case(*[When(pk=ids[a.source_key], then=Value(getattr(a, field_name))) for a in targets],
+                                 default=field_name),
+                lock: False,
+            }
+        )
+        if overwrite_editorial:
+            editorial_changes_record(
+                EditorialChange(article_id=ids[a.source_key], field=field_name,
+                                old_value=existing[a.source_key][field_name], new_value=getattr(a, field_name),
+                                via=EditorialChange.Via.IMPORT)
+                for a in targets
+                if existing[a.source_key][field_name] != getattr(a, field_name)
+            )
+
+
+def topics_ensure(names: Iterable[str]) -> dict[str, int]:
+    """Return ``{casefolded name: topic id}``, creating missing topics in one insert (case-insensitive)."""
+    wanted: dict[str, str] = {}
+    for name in names:
+        wanted.setdefault(name.casefold(), name)
+    if not wanted:
+        return {}
+
+    def lookup() -> dict[str, int]:
+        rows = Topic.objects.annotate(name_lower=Lower("name")).filter(
+            name_lower__in=[name.lower() for name in wanted.values()]
+        ) | Topic.objects.filter(name__in=wanted.values())
+        return {name.casefold(): pk for pk, name in rows.values_list("id", "name")}
+
+    found = lookup()
+    for attempt in range(2):
+        missing = [name for key, name in wanted.items() if key not in found]
+        if not missing:
+            break
+        slugs = {name: topic_slug(name, hashed=bool(attempt)) for name in missing}
+        taken = set(Topic.objects.filter(slug__in=slugs.values()).values_list("slug", flat=True))
+        Topic.objects.bulk_create(
+            [Topic(name=name, slug=topic_slug(name, hashed=True) if slug in taken else slug) for name, slug in slugs.items()],
+            ignore_conflicts=True,
+        )
+        found = lookup()
+    return found
+
+
+def topic_slug(name: str, *, hashed: bool = False) -> str:
+    base = slugify(name)[:80]
+    if hashed or not base:
+        digest = hashlib.sha1(name.casefold().encode()).hexdigest()[:8]
+        return f"{base}-{digest}" if base else f"topic-{digest}"
+    return base
+
+
+def article_slug(title: str, source_key: str) -> str:
+    """Readable and unique without a query: the title, then a short hash of the article's identity."""
+    digest = hashlib.sha1(source_key.encode()).hexdigest()[:10]
+    base = slugify(title)[:100].strip("-")
+    return f"{base}-{digest}" if base else digest
+
+
+def _image_json(image) -> dict:
+    data = {"url": image.url, "width": image.width, "height": image.height}
+    if image.is_cached is not None:
+        data["isCached"] = image.is_cached
+    if image.title:
+        data["title"] = image.title
+    return data
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__

@@ -1,0 +1,891 @@
+"""Turn the bytes of an article file into a ``ParsedArticle`` or a list of problems.
+
+Pure: no database, no Django models, no file system. ``load.py`` does the writing.
+
+A file is YAML front matter between two ``---`` lines, optionally followed by a body.
+A file without front matter is a body-only draft. The rules (see ``shared/design.md``):
+
+* a problem in the article's own fields rejects the file, listing every problem found;
+* a malformed entry in ``topics``, ``images`` or ``related`` is skipped with a warning;
+* YAML tags, anchors and aliases are rejected (YAML bombs, object injection);
+* everything that will be stored is cleaned of control characters and mojibake.
+"""
+
+from __future__ import annotations
+
+import codecs
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import math
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import ftfy
+import ftfy.badness
+import yaml
+from yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
+from yaml.nodes import ScalarNode
+
+DEFAULT_MAX_BYTES = 2 * 1024 * 1024
+MAX_NESTING = 32
+
+# Limits for "absurdly long" values.
+MAX_URL_LENGTH = 2048
+MAX_TITLE_LENGTH = 500
+MAX_EXCERPT_LENGTH = 20_000
+MAX_SHORT_TEXT_LENGTH = {"category": 100, "type": 50}
+MAX_TOPIC_LENGTH = 100
+MAX_PROVIDER_NAME_LENGTH = 200
+MAX_SECURED_LENGTH = 1_000_000
+MAX_TOPICS = 50
+MAX_IMAGES = 50
+MAX_RELATED = 100
+MAX_IMAGE_DIMENSION = 100_000
+MAX_HEAT = 2**31 - 1
+DRAFT_TITLE_LENGTH = 200
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
+
+# File-format keys, by meaning and schema era.
+URL_KEYS_2024 = {"url": "webUrl", "amp_url": "ampWebUrl", "cdn_amp_url": "cdnAmpWebUrl"}
+URL_KEYS_2020 = {"url": "sourceUrl", "amp_url": "ampUrl", "cdn_amp_url": "cdnAmpUrl"}
+ORIGINAL_URL_KEY = "originalUrl"
+ARTICLE_KEYS = {
+    "category",
+    "title",
+    "excerpt",
+    "publishedDateTime",
+    ORIGINAL_URL_KEY,
+    "type",
+    "quality",
+    "heat",
+    "published",
+    "provider",
+    "topics",
+    "images",
+    "related",
+    "secured",
+    *URL_KEYS_2024.values(),
+    *URL_KEYS_2020.values(),
+}
+# What a related link stores in its own fields; its other keys are kept verbatim.
+RELATED_FIELD_KEYS = {"title", "excerpt", "publishedDateTime", "type", "quality", "provider", "images"}
+IMAGE_KEYS = {"url", "width", "height", "isCached", "title"}
+TRACKING_PARAMETERS = {"fbclid", "gclid"}
+
+# Characters that must never reach the database (PostgreSQL refuses NUL) or a reader:
+# C0/C1 controls except tab and newline, DEL, lone surrogates, and the non-characters.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+DOMAIN_PATTERN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$")
+BINARY_SIGNATURES = (b"\x89PNG", b"%PDF-", b"PK\x03\x04", b"\x1f\x8b", b"GIF8", b"\xff\xd8\xff", b"\x7fELF")
+WHITE_SPACE = re.compile(r"\s")
+CONTROL_BYTES = bytes(byte for byte in range(32) if byte not in (9, 10, 12, 13))
+CLOSING_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class ParsedImage:
+    url: str
+    width: int | None = None
+    height: int | None = None
+    is_cached: bool | None = None
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class ParsedProvider:
+    name: str
+    domain: str
+    logo_url: str = ""
+    logo_width: int | None = None
+    logo_height: int | None = None
+
+
+@dataclass(frozen=True)
+class ParsedRelated:
+    title: str
+    url: str
+    excerpt: str = ""
+    amp_url: str = ""
+    cdn_amp_url: str = ""
+    published_at: dt.datetime | None = None
+    article_type: str = ""
+    provider: ParsedProvider | None = None
+    quality: int | None = None
+    images: tuple[ParsedImage, ...] = ()
+    extra: dict = dataclasses.field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ParsedArticle:
+    source_key: str
+    title: str
+    url: str | None = None
+    original_url: str = ""
+    amp_url: str = ""
+    cdn_amp_url: str = ""
+    excerpt: str = ""
+    body: str = ""
+    published_at: dt.datetime | None = None
+    category: str = ""
+    article_type: str = ""
+    quality: int | None = None
+    heat: int = -1
+    is_published: bool = False
+    provider: ParsedProvider | None = None
+    topics: tuple[str, ...] = ()
+    images: tuple[ParsedImage, ...] = ()
+    related: tuple[ParsedRelated, ...] = ()
+    secured: str = ""
+    extra: dict = dataclasses.field(default_factory=dict)
+    schema_era: str = "2024"
+    is_draft: bool = False
+    source_path: str = ""
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def needs_review(self) -> bool:
+        return self.is_draft or bool(self.warnings)
+
+    @property
+    def fingerprint(self) -> str:
+        """A hash of everything imported; equal fingerprints mean an import would change nothing."""
+        payload = json.dumps(dataclasses.asdict(self), sort_keys=True, default=str, ensure_ascii=False)
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    source_path: str
+    article: ParsedArticle | None = None
+    problems: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.article is not None
+
+    @property
+    def message(self) -> str:
+        """One line naming the file and every problem (or warning) found in it."""
+        if self.problems:
+            return f"{self.source_path}: rejected: " + "; ".join(self.problems)
+        if self.warnings:
+            return f"{self.source_path}: imported with warnings: " + "; ".join(self.warnings)
+        return f"{self.source_path}: ok"
+
+
+class Rejected(Exception):
+    """A problem that stops the file being read at all (encoding, size, YAML syntax)."""
+
+
+# --------------------------------------------------------------------------- YAML
+
+
+class FrontMatterLoader(yaml.CSafeLoader):
+    """libyaml's safe loader, reading plain scalars the way the format means them.
+
+    Timestamps stay strings (dates are validated by ``parse_datetime``) and only
+    ``true``/``false`` are booleans: YAML 1.1 would turn a title of ``no`` into ``False``.
+    """
+
+
+FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [
+        (tag, regexp)
+        for tag, regexp in resolvers
+        if tag
+        not in {
+            "tag:yaml.org,2002:timestamp",
+            "tag:yaml.org,2002:bool",
+            "tag:yaml.org,2002:merge",
+            "tag:yaml.org,2002:value",
+            "tag:yaml.org,2002:yaml",
+        }
+    ]
+    for first, resolvers in yaml.CSafeLoader.yaml_implicit_resolvers.items()
+}
+FrontMatterLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+def load_front_matter(text: str) -> Any:
+    """Build the front matter's value from libyaml's events, refusing tags, anchors, aliases and deep nesting.
+
+    Composing from events (rather than ``yaml.load``) checks all of that in the same single
+    pass, and never recurses: libyaml's own composer crashes the process on deep nesting.
+    """
+    loader = FrontMatterLoader(text)
+    stack: list[_OpenSequence | _OpenMapping] = []
+    root: Any = _NOTHING
+    documents = 0
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            line = event.start_mark.line + 2  # +1 for 1-based, +1 for the opening --- line
+            if isinstance(event, AliasEvent):
+                raise Rejected(f"front matter line {line}: YAML aliases (*{event.anchor}) are not allowed")
+            if getattr(event, "anchor", None):
+                raise Rejected(f"front matter line {line}: YAML anchors (&{event.anchor}) are not allowed")
+            if getattr(event, "tag", None) is not None:
+                raise Rejected(f"front matter line {line}: YAML tags ({event.tag}) are not allowed")
+            if isinstance(event, DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise Rejected("front matter holds more than one YAML document")
+                if event.tags:
+                    raise Rejected("front matter: YAML %TAG directives are not allowed")
+                continue
+            if isinstance(event, (SequenceStartEvent, MappingStartEvent)):
+                if len(stack) >= MAX_NESTING:
+                    raise Rejected(f"front matter is nested more than {MAX_NESTING} levels deep")
+                stack.append(_OpenSequence() if isinstance(event, SequenceStartEvent) else _OpenMapping())
+                continue
+            if isinstance(event, (SequenceEndEvent, MappingEndEvent)):
+                value = stack.pop().value
+            elif isinstance(event, ScalarEvent):
+                value = _construct_scalar(loader, event)
+            else:
+                continue
+            if stack:
+                stack[-1].add(value, line)
+            else:
+                root = value
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = f" at line {mark.line + 2}, column {mark.column + 1}" if mark else ""
+        raise Rejected(f"front matter is not valid YAML{where}: {error.problem or error.context}") from None
+    except yaml.YAMLError as error:
+        raise Rejected(f"front matter is not valid YAML: {error}") from None
+    finally:
+        loader.dispose()
+    return None if root is _NOTHING else root
+
+
+_NOTHING = object()
+
+
+class _OpenSequence:
+    def __init__(self) -> None:
+        self.value: list = []
+
+    def add(self, item: Any, line: int) -> None:
+        self.value.append(item)
+
+
+class _OpenMapping:
+    def __init__(self) -> None:
+        self.value: dict = {}
+        self.key: Any = _NOTHING
+
+    def add(self, item: Any, line: int) -> None:
+        if self.key is _NOTHING:
+            try:
+                hash(item)
+            except TypeError:
+                raise Rejected(f"front matter line {line}: a mapping key must be a plain value") from None
+            self.key = item
+        else:
+            self.value[self.key] = item
+            self.key = _NOTHING
+
+_CONSTRUCTORS = FrontMatterLoader.yaml_constructors
+
+
+def _construct_scalar(loader: FrontMatterLoader, event: ScalarEvent) -> Any:
+    if not event.implicit[0]:  # quoted: always a string
+        return event.value
+    tag = loader.resolve(ScalarNode, event.value, event.implicit)
+    if tag == "tag:yaml.org,2002:str":
+        return event.value
+    return _CONSTRUCTORS[tag](loader, ScalarNode(tag, event.value))
+
+
+# --------------------------------------------------------------------------- text
+
+
+def decode_text(data: bytes) -> tuple[str, list[str]]:
+    """Decode UTF-8 (with or without BOM), UTF-16 with BOM, or fall back to Windows-1252."""
+    warnings: list[str] = []
+    if data.startswith(BINARY_SIGNATURES):
+        raise Rejected("the file is binary data, not text")
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), ["text was UTF-16; converted to UTF-8"]
+        except UnicodeDecodeError:
+            raise Rejected("the file starts with a UTF-16 byte-order mark but is not valid UTF-16") from None
+    sample = data[:8192]
+    controls = len(sample) - len(sample.translate(None, CONTROL_BYTES))
+    if sample and controls / len(sample) > 0.05:
+        raise Rejected("the file is binary data, not text")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+        warnings.append("text was not UTF-8; read as Windows-1252")
+    return text, warnings
+
+
+def clean_text(value: str) -> tuple[str, bool]:
+    """Repair mojibake and drop control characters. Returns the text and whether controls were removed."""
+    if not value.isascii() and ftfy.badness.is_bad(value):
+        value = ftfy.fix_encoding(value)
+    cleaned = CONTROL_CHARACTERS.sub("", value)
+    return cleaned, len(cleaned) != len(value)
+
+
+class _Reader:
+    """Collects problems (reject the file) and warnings (import it, flag for review) while reading fields."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+        self.warnings: list[str] = []
+
+    def text(self, value: Any, name: str, *, limit: int, required: bool = False, sink: list[str] | None = None) -> str:
+        sink = self.problems if sink is None else sink
+        if value is None:
+            if required:
+                sink.append(f"{name} is missing")
+            return ""
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            sink.append(f"{name} must be text, not {_type_name(value)}")
+            return ""
+        text, had_controls = clean_text(str(value))
+        if had_controls:
+            self.warnings.append(f"{name}: control characters removed")
+        text = text.strip()
+        if required and not text:
+            sink.append(f"{name} is empty")
+        if len(text) > limit:
+            sink.append(f"{name} is {len(text):,} characters long (limit {limit:,})")
+            return ""
+        return text
+
+    def integer(self, value: Any, name: str, *, low: int, high: int, sink: list[str] | None = None) -> int | None:
+        sink = self.problems if sink is None else sink
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            if isinstance(value, float) and value.is_integer() and low <= value <= high:
+                return int(value)
+            sink.append(f"{name} must be a whole number, not {_describe(value)}")
+            return None
+        if not low <= value <= high:
+            sink.append(f"{name} is {value}, outside {low}–{high}")
+            return None
+        return value
+
+    def boolean(self, value: Any, name: str, *, sink: list[str] | None = None) -> bool | None:
+        sink = self.problems if sink is None else sink
+        if value is None or isinstance(value, bool):
+            return value
+        sink.append(f"{name} must be true or false, not {_describe(value)}")
+        return None
+
+    def url(self, value: Any, name: str, *, required: bool = False, canonical: bool = True,
+            sink: list[str] | None = None) -> str:
+        sink = self.problems if sink is None else sink
+        raw = self.text(value, name, limit=MAX_URL_LENGTH, required=required, sink=sink)
+        if not raw:
+            return ""
+        try:
+            return canonical_url(raw) if canonical else checked_url(raw)
+        except ValueError as error:
+            sink.append(f"{name} {error}")
+            return ""
+
+    def datetime(self, value: Any, name: str, *, sink: list[str] | None = None) -> dt.datetime | None:
+        sink = self.problems if sink is None else sink
+        if value is None or value == "":
+            return None
+        try:
+            parsed, was_naive = parse_datetime(value)
+        except ValueError as error:
+            sink.append(f"{name} {error}")
+            return None
+        if was_naive:
+            self.warnings.append(f"{name} has no time zone; read as UTC")
+        return parsed
+
+
+def _type_name(value: Any) -> str:
+    return {dict: "a mapping", list: "a list", bool: "true/false", type(None): "empty"}.get(type(value), type(value).__name__)
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, (dict, list)):
+        return _type_name(value)
+    shown = repr(value)
+    return shown if len(shown) <= 40 else shown[:37] + "..."
+
+
+# --------------------------------------------------------------------------- values
+
+
+def checked_url(raw: str) -> str:
+    """An absolute http(s) URL, unchanged; anything else (``javascript:``, relative, junk) raises ValueError."""
+    if WHITE_SPACE.search(raw):
+        raise ValueError(f"contains white space: {_describe(raw)}")
+    try:
+        parts = urlsplit(raw)
+        parts.port  # noqa: B018 - raises ValueError on a malformed port
+    except ValueError:
+        raise ValueError(f"is not a valid URL: {_describe(raw)}") from None
+    if parts.scheme.lower() not in ("http", "https"):
+        raise ValueError(f"is not an http(s) URL: {_describe(raw)}")
+    if not parts.hostname:
+        raise ValueError(f"has no host: {_describe(raw)}")
+    return raw
+
+
+def canonical_url(raw: str) -> str:
+    """Normalise an article URL: lowercase scheme and host, no default port, fragment or tracking parameters."""
+    checked_url(raw)
+    parts = urlsplit(raw)
+    scheme = parts.scheme.lower()
+    host = parts.hostname or ""
+    port = parts.port
+    netloc = host if port is None or (scheme, port) in {("http", 80), ("https", 443)} else f"{host}:{port}"
+    if ":" in host:  # IPv6 literal
+        netloc = f"[{host}]" if port is None else f"[{host}]:{port}"
+    query = "&".join(
+        piece
+        for piece in parts.query.split("&")
+        if piece and not _is_tracking_parameter(piece.split("=", 1)[0])
+    )
+    return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+
+
+def _is_tracking_parameter(name: str) -> bool:
+    name = name.lower()
+    return name.startswith("utm_") or name in TRACKING_PARAMETERS
+
+
+def normalise_domain(raw: str) -> str:
+    """``https://WWW.BBC.co.uk/`` → ``bbc.co.uk``; raises ValueError for anything that is not a host name."""
+    value = raw.strip().lower()
+    if "://" in value:
+        value = urlsplit(value).hostname or ""
+    value = value.split("/", 1)[0].rstrip(".")
+    if value.startswith("www."):
+        value = value[4:]
+    if not value.isascii():
+        try:
+            value = value.encode("idna").decode("ascii")
+        except UnicodeError:
+            raise ValueError(f"is not a valid domain: {_describe(raw)}") from None
+    if not DOMAIN_PATTERN.match(value):
+        raise ValueError(f"is not a valid domain: {_describe(raw)}")
+    return value
+
+
+def parse_datetime(value: Any) -> tuple[dt.datetime, bool]:
+    """An aware UTC datetime and whether the input lacked a zone (then read as UTC)."""
+    if isinstance(value, dt.datetime):
+        parsed = value
+    elif isinstance(value, dt.date):
+        parsed = dt.datetime(value.year, value.month, value.day)
+    elif isinstance(value, str):
+        try:
+            parsed = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"is not an ISO 8601 date: {_describe(value)}") from None
+    else:
+        raise ValueError(f"must be an ISO 8601 date, not {_describe(value)}")
+    was_naive = parsed.tzinfo is None or parsed.utcoffset() is None
+    if was_naive:
+        parsed = parsed.replace(tzinfo=dt.timezone.utc)
+    try:
+        parsed = parsed.astimezone(dt.timezone.utc)
+    except OverflowError:
+        raise ValueError(f"is out of range: {_describe(value)}") from None
+    if not EARLIEST_YEAR <= parsed.year <= LATEST_YEAR:
+        raise ValueError(f"is out of range ({EARLIEST_YEAR}–{LATEST_YEAR}): {_describe(value)}")
+    return parsed, was_naive
+
+
+def json_safe(value: Any, warnings: list[str], name: str, depth: int = 0) -> Any:
+    """Unknown keys, kept as JSON: strings cleaned, non-finite floats and odd types made into strings."""
+    if isinstance(value, str):
+        return clean_text(value)[0]
+    if value is None or isinstance(value, (bool, int)):
+        return value
+    if isinstance(value, float):
+        if math.isfinite(value):
+            return value
+        warnings.append(f"{name}: {value!r} kept as text")
+        return repr(value)
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {clean_text(str(key))[0]: json_safe(item, warnings, f"{name}.{key}", depth + 1) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(item, warnings, f"{name}[{index}]", depth + 1) for index, item in enumerate(value)]
+    warnings.append(f"{name}: {type(value).__name__} kept as text")
+    return clean_text(str(value))[0]
+
+
+# --------------------------------------------------------------------------- article
+
+
+def parse_bytes(data: bytes, *, source_path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> ParseResult:
+    """Parse one article file's bytes. Never raises for bad input."""
+    try:
+        if len(data) > max_bytes:
+            raise Rejected(f"the file is {_size(len(data))}, over the {_size(max_bytes)} limit")
+        text, warnings = decode_text(data)
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        front_matter, body = split_front_matter(text)
+    except Rejected as error:
+        return ParseResult(source_path=source_path, problems=(str(error),))
+    if front_matter is None:
+        return _parse_body_only(body, source_path=source_path, warnings=warnings)
+    try:
+        mapping = load_front_matter(front_matter)
+    except Rejected as error:
+        return ParseResult(source_path=source_path, problems=(str(error),), warnings=tuple(warnings))
+    except (RecursionError, MemoryError, OverflowError, ValueError) as error:
+        return ParseResult(source_path=source_path, problems=(f"front matter cannot be read: {type(error).__name__}",))
+    if not isinstance(mapping, dict):
+        what = "empty" if mapping is None else _type_name(mapping)
+        return ParseResult(
+            source_path=source_path, problems=(f"front matter must be a mapping of keys to values, but it is {what}",)
+        )
+    return parse_mapping(mapping, body=body, source_path=source_path, warnings=warnings)
+
+
+def split_front_matter(text: str) -> tuple[str | None, str]:
+    """(front matter, body); front matter is None when the file has none."""
+    stripped = text.lstrip("\n")
+    first_line, newline, rest = stripped.partition("\n")
+    if first_line.rstrip() != "---":
+        return None, text
+    closing = CLOSING_FENCE.search(rest)
+    if closing is None:
+        raise Rejected("front matter opened with --- on the first line is never closed by a --- line")
+    return rest[: closing.start()], rest[closing.end():]
+
+
+def _parse_body_only(body: str, *, source_path: str, warnings: list[str]) -> ParseResult:
+    reader = _Reader()
+    reader.warnings.extend(warnings)
+    text = reader.text(body, "body", limit=DEFAULT_MAX_BYTES * 2)
+    first_line = next((line.strip() for line in text.split("\n") if line.strip()), "")
+    if not first_line:
+        return ParseResult(source_path=source_path, problems=("the file has no front matter and no text",))
+    title = " ".join(first_line.split())
+    if len(title) > DRAFT_TITLE_LENGTH:
+        title = title[: DRAFT_TITLE_LENGTH - 1].rsplit(" ", 1)[0] + "…"
+    reader.warnings.append("no front matter: imported as an unpublished draft for review")
+    article = ParsedArticle(
+        source_key=f"file:{source_path}",
+        title=title,
+        body=text,
+        schema_era="body",
+        is_draft=True,
+        source_path=source_path,
+        warnings=tuple(reader.warnings),
+    )
+    return ParseResult(source_path=source_path, article=article, warnings=article.warnings)
+
+
+def parse_mapping(
+    mapping: Mapping, *, body: str = "", source_path: str = "", warnings: list[str] | None = None
+) -> ParseResult:
+    """Validate one article given as a mapping with the file format's keys (front matter, or API JSON)."""
+    reader = _Reader()
+    reader.warnings.extend(warnings or [])
+    if not isinstance(mapping, Mapping):
+        return ParseResult(source_path=source_path, problems=(f"an article must be a mapping, not {_type_name(mapping)}",))
+    data = {str(key): value for key, value in mapping.items()}
+
+    era, url_keys = ("2024", URL_KEYS_2024) if _has_any(data, URL_KEYS_2024, ORIGINAL_URL_KEY) else ("2020", URL_KEYS_2020)
+    url_key = _url_key(data, url_keys)
+    if url_key is None:
+        reader.problems.append("the article URL is missing (webUrl, originalUrl or sourceUrl)")
+        url = ""
+    else:
+        url = reader.url(data[url_key], url_key, required=True)
+    original_url = reader.url(data.get(ORIGINAL_URL_KEY), ORIGINAL_URL_KEY, canonical=False) if era == "2024" else ""
+    amp_url = reader.url(data.get(url_keys["amp_url"]), url_keys["amp_url"], canonical=False)
+    cdn_amp_url = reader.url(data.get(url_keys["cdn_amp_url"]), url_keys["cdn_amp_url"], canonical=False)
+
+    title = reader.text(data.get("title"), "title", limit=MAX_TITLE_LENGTH, required=True)
+    excerpt = reader.text(data.get("excerpt"), "excerpt", limit=MAX_EXCERPT_LENGTH)
+    body_text = reader.text(body, "body", limit=DEFAULT_MAX_BYTES * 2)
+    category = reader.text(data.get("category"), "category", limit=MAX_SHORT_TEXT_LENGTH["category"])
+    article_type = reader.text(data.get("type"), "type", limit=MAX_SHORT_TEXT_LENGTH["type"])
+    published_at = reader.datetime(data.get("publishedDateTime"), "publishedDateTime")
+    quality = reader.integer(data.get("quality"), "quality", low=0, high=100)
+    heat = reader.integer(data.get("heat"), "heat", low=-1, high=MAX_HEAT)
+    is_published = reader.boolean(data.get("published"), "published")
+    secured = _parse_secured(reader, data.get("secured"))
+
+    provider = _parse_provider(reader, data.get("provider"), url, "provider", sink=reader.problems)
+    topics = _parse_topics(reader, data.get("topics"))
+    images = _parse_images(reader, data.get("images"), "images")
+    related = _parse_related_list(reader, data.get("related"))
+
+    # The other era's URL keys are not read, so they are kept like unknown keys.
+    ignored = set(URL_KEYS_2020.values()) if era == "2024" else set()
+    unknown = {key: value for key, value in data.items() if key not in ARTICLE_KEYS or key in ignored}
+    extra = json_safe(unknown, reader.warnings, "unknown keys") if unknown else {}
+
+    if reader.problems:
+        return ParseResult(source_path=source_path, problems=tuple(reader.problems), warnings=tuple(reader.warnings))
+    article = ParsedArticle(
+        source_key=url,
+        url=url,
+        original_url=original_url,
+        title=title,
+        excerpt=excerpt,
+        body=body_text,
+        published_at=published_at,
+        amp_url=amp_url,
+        cdn_amp_url=cdn_amp_url,
+        category=category,
+        article_type=article_type,
+        quality=quality,
+        heat=-1 if heat is None else heat,
+        is_published=bool(is_published),
+        provider=provider,
+        topics=topics,
+        images=images,
+        related=related,
+        secured=secured,
+        extra=extra,
+        schema_era=era,
+        source_path=source_path,
+        warnings=tuple(reader.warnings),
+    )
+    return ParseResult(source_path=source_path, article=article, warnings=article.warnings)
+
+
+def _has_any(data: Mapping, keys: Mapping, *more: str) -> bool:
+    return any(data.get(key) is not None for key in (*keys.values(), *more))
+
+
+def _url_key(data: Mapping, url_keys: Mapping) -> str | None:
+    """Which key holds the canonical link: webUrl (or originalUrl) in 2024-era files, sourceUrl in 2020-era ones."""
+    for key in (url_keys["url"], ORIGINAL_URL_KEY) if url_keys is URL_KEYS_2024 else (url_keys["url"],):
+        if data.get(key) is not None:
+            return key
+    return None
+
+
+def _parse_secured(reader: _Reader, value: Any) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        reader.problems.append(f"secured must be text, not {_type_name(value)}")
+        return ""
+    if len(value) > MAX_SECURED_LENGTH:
+        reader.problems.append(f"secured is {len(value):,} characters long (limit {MAX_SECURED_LENGTH:,})")
+        return ""
+    if CONTROL_CHARACTERS.search(value):
+        # It is kept byte-for-byte, so it cannot be cleaned: refuse it instead.
+        reader.problems.append("secured contains control characters")
+        return ""
+    return value
+
+
+def _parse_provider(
+    reader: _Reader, value: Any, url: str, name: str, *, sink: list[str]
+) -> ParsedProvider | None:
+    if value is None:
+        value = {}
+    if not isinstance(value, Mapping):
+        sink.append(f"{name} must be a mapping, not {_type_name(value)}")
+        return None
+    domain_value = value.get("domain")
+    if domain_value is None or domain_value == "":
+        if not url:
+            return None
+        domain_value = urlsplit(url).hostname or ""
+        reader.warnings.append(f"{name}.domain is missing; taken from the URL ({domain_value})")
+    if not isinstance(domain_value, str):
+        sink.append(f"{name}.domain must be text, not {_type_name(domain_value)}")
+        return None
+    try:
+        domain = normalise_domain(domain_value)
+    except ValueError as error:
+        sink.append(f"{name}.domain {error}")
+        return None
+    provider_name = reader.text(value.get("name"), f"{name}.name", limit=MAX_PROVIDER_NAME_LENGTH, sink=sink)
+    if not provider_name:
+        provider_name = domain
+        if value.get("name") is None:
+            reader.warnings.append(f"{name}.name is missing; using the domain")
+    logo = None
+    logos = value.get("images")
+    if logos is not None:
+        if not isinstance(logos, list):
+            reader.warnings.append(f"{name}.images is not a list; ignored")
+        else:
+            for index, item in enumerate(logos):
+                logo = _parse_image(reader, item, f"{name}.images[{index}]", allow_relative=True)
+                if logo:
+                    break
+    return ParsedProvider(
+        name=provider_name,
+        domain=domain,
+        logo_url=logo.url if logo else "",
+        logo_width=logo.width if logo else None,
+        logo_height=logo.height if logo else None,
+    )
+
+
+def _parse_topics(reader: _Reader, value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        reader.problems.append(f"topics must be a list of names, not {_type_name(value)}")
+        return ()
+    topics: list[str] = []
+    seen: set[str] = set()
+    for index, item in enumerate(value):
+        skipped: list[str] = []
+        topic = reader.text(item, f"topics[{index}]", limit=MAX_TOPIC_LENGTH, required=True, sink=skipped)
+        if skipped:
+            reader.warnings.append(f"topics[{index}] skipped: {'; '.join(skipped)}")
+            continue
+        topic = " ".join(topic.split())
+        if topic.casefold() in seen:
+            continue
+        if len(topics) == MAX_TOPICS:
+            reader.warnings.append(f"more than {MAX_TOPICS} topics; the rest were skipped")
+            break
+        seen.add(topic.casefold())
+        topics.append(topic)
+    return tuple(topics)
+
+
+def _parse_images(reader: _Reader, value: Any, name: str) -> tuple[ParsedImage, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        reader.warnings.append(f"{name} is not a list; ignored")
+        return ()
+    images = []
+    for index, item in enumerate(value):
+        image = _parse_image(reader, item, f"{name}[{index}]")
+        if image is None:
+            continue
+        if len(images) == MAX_IMAGES:
+            reader.warnings.append(f"more than {MAX_IMAGES} {name}; the rest were skipped")
+            break
+        images.append(image)
+    return tuple(images)
+
+
+def _parse_image(reader: _Reader, item: Any, name: str, *, allow_relative: bool = False) -> ParsedImage | None:
+    if not isinstance(item, Mapping):
+        reader.warnings.append(f"{name} skipped: an image must be a mapping with a url, not {_type_name(item)}")
+        return None
+    problems: list[str] = []
+    raw_url = reader.text(item.get("url"), "url", limit=MAX_URL_LENGTH, required=True, sink=problems)
+    url = ""
+    if raw_url:
+        if allow_relative and raw_url.startswith("/") and not raw_url.startswith("//") and " " not in raw_url:
+            url = raw_url
+        else:
+            try:
+                url = checked_url(raw_url)
+            except ValueError as error:
+                problems.append(f"url {error}")
+    width = reader.integer(item.get("width"), "width", low=0, high=MAX_IMAGE_DIMENSION, sink=problems)
+    height = reader.integer(item.get("height"), "height", low=0, high=MAX_IMAGE_DIMENSION, sink=problems)
+    is_cached = reader.boolean(item.get("isCached"), "isCached", sink=problems)
+    title = reader.text(item.get("title"), "title", limit=MAX_TITLE_LENGTH, sink=problems)
+    if problems:
+        reader.warnings.append(f"{name} skipped: {'; '.join(problems)}")
+        return None
+    unknown = sorted(str(key) for key in item if key not in IMAGE_KEYS)
+    if unknown:
+        reader.warnings.append(f"{name}: unknown keys ignored: {', '.join(unknown)}")
+    return ParsedImage(url=url, width=width, height=height, is_cached=is_cached, title=title)
+
+
+def _parse_related_list(reader: _Reader, value: Any) -> tuple[ParsedRelated, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        reader.warnings.append("related is not a list; ignored")
+        return ()
+    related = []
+    for index, item in enumerate(value):
+        entry = _parse_related(reader, item, f"related[{index}]")
+        if entry is None:
+            continue
+        if len(related) == MAX_RELATED:
+            reader.warnings.append(f"more than {MAX_RELATED} related links; the rest were skipped")
+            break
+        related.append(entry)
+    return tuple(related)
+
+
+def _parse_related(reader: _Reader, item: Any, name: str) -> ParsedRelated | None:
+    if not isinstance(item, Mapping):
+        reader.warnings.append(f"{name} skipped: a related link must be a mapping, not {_type_name(item)}")
+        return None
+    data = {str(key): value for key, value in item.items()}
+    problems: list[str] = []
+    url_keys = URL_KEYS_2024 if _has_any(data, URL_KEYS_2024, ORIGINAL_URL_KEY) else URL_KEYS_2020
+    url_key = _url_key(data, url_keys)
+    if url_key is None:
+        problems.append("url is missing")
+        url = ""
+    else:
+        url = reader.url(data[url_key], url_key, required=True, sink=problems)
+    title = reader.text(data.get("title"), "title", limit=MAX_TITLE_LENGTH, required=True, sink=problems)
+    excerpt = reader.text(data.get("excerpt"), "excerpt", limit=MAX_EXCERPT_LENGTH, sink=problems)
+    amp_url = reader.url(data.get(url_keys["amp_url"]), url_keys["amp_url"], canonical=False, sink=problems)
+    cdn_amp_url = reader.url(data.get(url_keys["cdn_amp_url"]), url_keys["cdn_amp_url"], canonical=False, sink=problems)
+    published_at = reader.datetime(data.get("publishedDateTime"), "publishedDateTime", sink=problems)
+    article_type = reader.text(data.get("type"), "type", limit=MAX_SHORT_TEXT_LENGTH["type"], sink=problems)
+    quality = reader.integer(data.get("quality"), "quality", low=0, high=100, sink=problems)
+    provider = None
+    if not problems:
+        provider = _parse_provider(reader, data.get("provider"), url, f"{name}.provider", sink=problems)
+    if problems:
+        reader.warnings.append(f"{name} skipped: {'; '.join(problems)}")
+        return None
+    images = _parse_images(reader, data.get("images"), f"{name}.images")
+    used = RELATED_FIELD_KEYS | {url_key, url_keys["amp_url"], url_keys["cdn_amp_url"]}
+    unknown = {key: value for key, value in data.items() if key not in used}
+    extra = json_safe(unknown, reader.warnings, f"{name} unknown keys") if unknown else {}
+    return ParsedRelated(
+        title=title,
+        url=url,
+        excerpt=excerpt,
+        amp_url=amp_url,
+        cdn_amp_url=cdn_amp_url,
+        published_at=published_at,
+        article_type=article_type,
+        provider=provider,
+        quality=quality,
+        images=images,
+        extra=extra,
+    )
+
+
+def _size(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MiB" if size >= 1024 * 1024 else f"{size:,} bytes"

@@ -1,0 +1,77 @@
+"""Load article files into the catalogue.
+
+The aggregation pipeline drops files into a directory; this command is how they reach the
+catalogue, by hand or from cron. It can run again at any time: unchanged files are skipped,
+and an editor's publish/quality decisions survive unless --overwrite-editorial is given.
+"""
+
+import json
+import sys
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from articles.ingest.load import REJECTED, find_article_files, import_files
+
+
+class Command(BaseCommand):
+    help = "Import article files (YAML front matter + body) from files or directories (default: seeds/)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="*", metavar="PATH", help="Files or directories (searched recursively).")
+        parser.add_argument("--dry-run", action="store_true", help="Parse and report what would change; write nothing.")
+        parser.add_argument("--report", metavar="FILE.json", help="Write a JSON report: one entry per file.")
+        parser.add_argument(
+            "--overwrite-editorial",
+            action="store_true",
+            help="Let the files' published/quality values replace editors' decisions (audited).",
+        )
+        parser.add_argument("--batch-size", type=int, default=None, help="Files per transaction.")
+        parser.add_argument("--no-progress", action="store_true", help="No progress bar, even on a terminal.")
+
+    def handle(self, *args, **options):
+        paths = options["paths"] or [str(settings.BASE_DIR / "seeds")]
+        if options["batch_size"] is not None and options["batch_size"] < 1:
+            raise CommandError("--batch-size must be at least 1.", returncode=2)
+        report_path = Path(options["report"]) if options["report"] else None
+        if report_path and not report_path.parent.exists():
+            raise CommandError(f"Cannot write the report: {report_path.parent} does not exist.", returncode=2)
+        try:
+            files = find_article_files(paths)
+        except FileNotFoundError as error:
+            raise CommandError(str(error), returncode=2) from None
+
+        show_progress = not options["no_progress"] and sys.stderr.isatty() and options["verbosity"] > 0
+        progress = tqdm(total=len(files), unit="file", disable=not show_progress, file=sys.stderr)
+
+        def on_file(report):
+            progress.update(1)
+            for message in report.messages:
+                if show_progress:
+                    progress.write(message, file=sys.stderr)
+                elif options["verbosity"] > 0:
+                    self.stderr.write(message)
+
+        with progress:
+            summary = import_files(
+                files,
+                dry_run=options["dry_run"],
+                overwrite_editorial=options["overwrite_editorial"],
+                batch_size=options["batch_size"],
+                on_file=on_file,
+            )
+
+        if report_path:
+            report_path.write_text(
+                json.dumps(
+                    {"dry_run": summary.dry_run, "counts": summary.counts, "files": [r.as_dict() for r in summary.reports]},
+                    indent=2,
+                    ensure_ascii=False,
+                ),
+                encoding="utf-8",
+            )
+        self.stdout.write(summary.line())
+        if summary.counts[REJECTED]:
+            raise CommandError(f"{summary.counts[REJECTED]} of {summary.total} files were rejected.", returncode=1)

@@ -1,0 +1,267 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Prefetch
+from django.db.models.functions import Lower
+from taggit.managers import TaggableManager
+from taggit.models import ItemBase, TagBase
+
+QUALITY_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
+
+
+class Topic(TagBase):
+    """A subject an article is about; names are unique whatever their case."""
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(Lower("name"), name="topic_name_case_insensitive_unique")]
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """The one definition of what readers and anonymous API callers may see."""
+        return self.filter(is_published=True)
+
+    def with_related(self):
+        """Everything an article page, feed entry or API representation shows, in a fixed number of queries."""
+        return self.select_related("provider").prefetch_related(
+            Prefetch("tagged_topics", queryset=TaggedTopic.objects.select_related("tag").order_by("position")),
+            Prefetch("images", queryset=ArticleImage.objects.order_by("position")),
+            Prefetch(
+                "related_links",
+                queryset=RelatedLink.objects.select_related("provider", "article").order_by("position"),
+            ),
+        )
+
+    def for_listing(self):
+        """What list pages show: provider, topics and the lead image, newest first."""
+        return (
+            self.select_related("provider")
+            .prefetch_related(
+                Prefetch("tagged_topics", queryset=TaggedTopic.objects.select_related("tag").order_by("position")),
+                Prefetch("images", queryset=ArticleImage.objects.order_by("position")),
+            )
+            .order_by("-published_at", "-id")
+        )
+
+
+class Article(models.Model):
+    """One news article, identified by its canonical URL (or, for a body-only draft, by its file path)."""
+
+    class SchemaEra(models.TextChoices):
+        ERA_2024 = "2024", "2024 (webUrl)"
+        ERA_2020 = "2020", "2020 (sourceUrl)"
+        BODY_ONLY = "body", "Body only (no front matter)"
+
+    # Identity
+    source_key = models.CharField(
+        max_length=2100,
+        unique=True,
+        help_text="What re-imports match on: the canonical URL, or “file:” and the path for body-only drafts.",
+    )
+    url = models.CharField(
+        "canonical URL",
+        max_length=2048,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="Normalised link to the original: lowercase scheme and host, no fragment or tracking parameters.",
+    )
+    slug = models.SlugField(max_length=120, unique=True, help_text="Used in the article's page address.")
+
+    # Source fields: overwritten by every import of a changed file.
+    title = models.CharField(max_length=500)
+    excerpt = models.TextField(blank=True)
+    body = models.TextField(blank=True, help_text="Markdown or plain text; rendered sanitised, never trusted as HTML.")
+    published_at = models.DateTimeField(
+        "source date", null=True, blank=True, help_text="When the provider published it (UTC)."
+    )
+    original_url = models.CharField(max_length=2048, blank=True, help_text="The file's originalUrl, verbatim.")
+    amp_url = models.CharField("AMP URL", max_length=2048, blank=True)
+    cdn_amp_url = models.CharField("AMP cache URL", max_length=2048, blank=True)
+    category = models.CharField(max_length=100, blank=True)
+    article_type = models.CharField("type", max_length=50, blank=True)
+    heat = models.IntegerField(default=-1, help_text="Popularity score from the pipeline; -1 means not computed.")
+    provider = models.ForeignKey(
+        "providers.Provider", on_delete=models.PROTECT, null=True, blank=True, related_name="articles"
+    )
+    topics = TaggableManager(through="articles.TaggedTopic", blank=True, help_text="Topics, comma-separated.")
+    secured = models.TextField(
+        blank=True, help_text="Opaque encrypted payload from the pipeline, kept byte-for-byte; never shown publicly."
+    )
+    extra = models.JSONField(
+        "unknown keys", default=dict, blank=True, help_text="Source keys this version does not know, kept verbatim."
+    )
+    schema_era = models.CharField(max_length=4, choices=SchemaEra.choices, default=SchemaEra.ERA_2024)
+
+    # Editorial fields: an editor's change is protected from later imports.
+    is_published = models.BooleanField(
+        "published", default=False, help_text="Only published articles are visible to readers and the public API."
+    )
+    quality = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=QUALITY_VALIDATORS, help_text="Editorial quality score, 0–100."
+    )
+    published_set_by_editor = models.BooleanField(
+        default=False, help_text="An editor decided the published flag; imports no longer change it."
+    )
+    quality_set_by_editor = models.BooleanField(
+        default=False, help_text="An editor set the quality; imports no longer change it."
+    )
+
+    # Provenance
+    is_draft = models.BooleanField(default=False, help_text="Imported from a file without front matter.")
+    needs_review = models.BooleanField(
+        default=False, help_text="A body-only draft, or an import that produced warnings."
+    )
+    import_warnings = models.JSONField(default=list, blank=True)
+    source_path = models.CharField(max_length=1024, blank=True, help_text="The file it was last imported from.")
+    content_hash = models.CharField(
+        max_length=64, blank=True, help_text="Fingerprint of the imported content; an identical import is skipped."
+    )
+    first_imported_at = models.DateTimeField(null=True, blank=True)
+    imported_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            models.Index(fields=["is_published", "-published_at"], name="article_published_date_idx"),
+            models.Index(fields=["provider", "-published_at"], name="article_provider_date_idx"),
+            models.Index(fields=["quality"], name="article_quality_idx"),
+            models.Index(fields=["-published_at"], name="article_date_idx"),
+            models.Index(fields=["needs_review"], name="article_needs_review_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quality__isnull=True) | models.Q(quality__gte=0, quality__lte=100),
+                name="article_quality_0_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def ordered_topics(self) -> list[Topic]:
+        """Topics in file order; uses the prefetch from ``with_related``/``for_listing``."""
+        return [tagged.tag for tagged in self.tagged_topics.all()]
+
+    @property
+    def lead_image(self):
+        images = list(self.images.all())
+        return images[0] if images else None
+
+
+class TaggedTopic(ItemBase):
+    """Through row between an article and a topic, keeping the file's topic order."""
+
+    content_object = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="tagged_topics")
+    tag = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="tagged_articles")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="tagged_topic_unique"),
+        ]
+
+
+class ArticleImage(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="images")
+    position = models.PositiveSmallIntegerField(default=0)
+    url = models.CharField("URL", max_length=2048)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    is_cached = models.BooleanField(null=True, blank=True, help_text="The pipeline's isCached flag, when given.")
+    title = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["article", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "position"], name="article_image_position_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class RelatedLink(models.Model):
+    """Another article the pipeline found related; linked to our own copy when it is in the catalogue."""
+
+    source = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_links")
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(max_length=500)
+    excerpt = models.TextField(blank=True)
+    url = models.CharField("URL", max_length=2048, db_index=True, help_text="Canonical URL of the related article.")
+    amp_url = models.CharField("AMP URL", max_length=2048, blank=True)
+    cdn_amp_url = models.CharField("AMP cache URL", max_length=2048, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    article_type = models.CharField("type", max_length=50, blank=True)
+    provider = models.ForeignKey(
+        "providers.Provider", on_delete=models.PROTECT, null=True, blank=True, related_name="related_links"
+    )
+    quality = models.PositiveSmallIntegerField(null=True, blank=True, validators=QUALITY_VALIDATORS)
+    images = models.JSONField(default=list, blank=True)
+    extra = models.JSONField("unknown keys", default=dict, blank=True)
+    article = models.ForeignKey(
+        Article,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cited_by",
+        help_text="Our own copy of the related article, when the catalogue has its URL.",
+    )
+
+    class Meta:
+        ordering = ["source", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "position"], name="related_link_position_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SourceFile(models.Model):
+    """The last imported content of each file, so an unchanged file is skipped without parsing or writing."""
+
+    path = models.CharField(max_length=1024, unique=True, help_text="Absolute path of the file.")
+    content_hash = models.CharField(max_length=64)
+    article = models.ForeignKey(Article, on_delete=models.SET_NULL, null=True, related_name="source_files")
+    imported_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.path
+
+
+class EditorialChange(models.Model):
+    """Audit trail: who changed an article's published flag or quality, when, from what to what."""
+
+    class Field(models.TextChoices):
+        IS_PUBLISHED = "is_published", "published"
+        QUALITY = "quality", "quality"
+
+    class Via(models.TextChoices):
+        ADMIN = "admin", "admin"
+        BULK = "bulk", "bulk action"
+        API = "api", "API"
+        IMPORT = "import", "import"
+        SCHEDULE = "schedule", "scheduled publication"
+        OTHER = "other", "other"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="editorial_changes")
+    field = models.CharField(max_length=20, choices=Field.choices)
+    old_value = models.JSONField(null=True)
+    new_value = models.JSONField(null=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="editorial_changes"
+    )
+    via = models.CharField(max_length=20, choices=Via.choices, default=Via.OTHER)
+    changed_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        indexes = [models.Index(fields=["article", "-changed_at"], name="editorial_change_article_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_field_display()}: {self.old_value!r} → {self.new_value!r}"

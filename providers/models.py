@@ -1,0 +1,32 @@
+from django.db import models
+
+
+class Provider(models.Model):
+    """A publisher, one per normalised domain (lowercase, no leading ``www.``)."""
+
+    name = models.CharField(max_length=200, help_text="Publisher name as shown to readers.")
+    domain = models.CharField(
+        max_length=253,
+        unique=True,
+        help_text="Normalised domain: lowercase, without a leading “www.”.",
+    )
+    slug = models.SlugField(max_length=270, unique=True, help_text="Used in the provider's page address.")
+    logo_url = models.CharField(
+        max_length=2048,
+        blank=True,
+        help_text="Logo image: an http(s) URL, or a path relative to the provider's site.",
+    )
+    logo_width = models.PositiveIntegerField(null=True, blank=True)
+    logo_height = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["name"], name="provider_name_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def site_url(self) -> str:
+        return f"https://{self.domain}/"
