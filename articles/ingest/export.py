@@ -15,7 +15,8 @@ from pathlib import Path, PurePosixPath
 import yaml
 
 from ..models import Article
-from .parse import ORIGINAL_URL_KEY, URL_KEYS_2020, URL_KEYS_2024
+from .load import ARTICLE_FILE_SUFFIXES
+from .parse import ORIGINAL_URL_KEY, URL_KEYS_2020, URL_KEYS_2024, FrontMatterLoader, Rejected, split_front_matter
 
 
 class ExportDumper(yaml.CSafeDumper):
@@ -23,6 +24,13 @@ class ExportDumper(yaml.CSafeDumper):
 
     def ignore_aliases(self, data) -> bool:
         return True
+
+
+# A string is written plain only when the importer's loader reads it back as a string: its
+# rules are not YAML 1.1's (it reads "-.5" as a number), so they are added to the dumper's.
+for _first, _resolvers in FrontMatterLoader.yaml_implicit_resolvers.items():
+    for _tag, _regexp in _resolvers:
+        ExportDumper.add_implicit_resolver(_tag, _regexp, [_first])
 
 
 @dataclass
@@ -53,7 +61,11 @@ def export_articles(directory: str | os.PathLike, *, queryset=None, chunk_size: 
 
 def article_file_text(article: Article) -> str:
     if article.is_draft:
-        return article.body if article.body.endswith("\n") else article.body + "\n"
+        text = article.body if article.body.endswith("\n") else article.body + "\n"
+        if _reads_as_front_matter(text):
+            # A first line of "---" would read back as front matter; the importer strips the space.
+            text = " " + text
+        return text
     front_matter = yaml.dump(
         article_mapping(article), Dumper=ExportDumper, sort_keys=False, allow_unicode=True, width=4096
     )
@@ -61,6 +73,13 @@ def article_file_text(article: Article) -> str:
     if article.body:
         text += f"\n{article.body}\n"
     return text
+
+
+def _reads_as_front_matter(text: str) -> bool:
+    try:
+        return split_front_matter(text)[0] is not None
+    except Rejected:
+        return True
 
 
 def article_mapping(article: Article) -> dict:
@@ -102,7 +121,7 @@ def _related_mapping(link, url_keys: dict) -> dict:
     if link.provider:
         data["provider"] = {"name": link.provider.name, "domain": link.provider.domain}
     _put(data, "quality", link.quality)
-    _put(data, "images", [dict(image) for image in link.images])
+    _put(data, "images", [{key: value for key, value in image.items() if value is not None} for image in link.images])
     for key, value in link.extra.items():
         data.setdefault(key, value)
     return data
@@ -141,7 +160,13 @@ def _format_datetime(value: dt.datetime | None) -> str | None:
 def _file_name(article: Article, used: set[str]) -> str:
     """The article's own file name where it is safe and free; otherwise its slug."""
     candidate = PurePosixPath(article.source_path) if article.source_path else None
-    if candidate and not candidate.is_absolute() and ".." not in candidate.parts and candidate.suffix:
+    # Only a name a directory import reads back: relative, no hidden parts, an article suffix.
+    if (
+        candidate
+        and not candidate.is_absolute()
+        and not any(part.startswith(".") for part in candidate.parts)
+        and candidate.suffix.lower() in ARTICLE_FILE_SUFFIXES
+    ):
         name = candidate.as_posix()
         if name not in used:
             return name
@@ -154,7 +179,15 @@ def _write_atomically(path: Path, text: str) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
+        # mkstemp makes the file private (0600); an exported file gets the usual permissions.
+        os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

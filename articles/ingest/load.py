@@ -19,7 +19,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
-from django.db.models import Case, OuterRef, Subquery, Value, When
+from django.db.models import Case, F, OuterRef, Subquery, Value, When
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
@@ -98,7 +98,7 @@ def find_article_files(paths: Sequence[str | os.PathLike]) -> list[ArticleFile]:
     for given in paths:
         root = Path(given)
         if root.is_file():
-            found.append(ArticleFile(root.resolve(), str(given), root.name))
+            found.append(ArticleFile(root.resolve(), _printable(str(given)), root.name))
         elif root.is_dir():
             for directory, subdirectories, files in os.walk(root):
                 subdirectories[:] = sorted(name for name in subdirectories if not name.startswith("."))
@@ -106,10 +106,14 @@ def find_article_files(paths: Sequence[str | os.PathLike]) -> list[ArticleFile]:
                     if name.startswith(".") or Path(name).suffix.lower() not in ARTICLE_FILE_SUFFIXES:
                         continue
                     path = Path(directory, name)
-                    found.append(ArticleFile(path.resolve(), str(path), path.relative_to(root).as_posix()))
+                    found.append(ArticleFile(path.resolve(), _printable(str(path)), path.relative_to(root).as_posix()))
         else:
             raise FileNotFoundError(f"No such file or directory: {given}")
-    return found
+    # A file named twice (directly and through its directory) is imported once.
+    unique: dict[Path, ArticleFile] = {}
+    for file in found:
+        unique.setdefault(file.path, file)
+    return list(unique.values())
 
 
 def import_files(
@@ -184,6 +188,11 @@ def _import_batch(
 def _read(file: ArticleFile, max_bytes: int) -> _Candidate:
     report = FileReport(path=file.display, outcome="")
     candidate = _Candidate(file=file, content_hash="", report=report)
+    if _printable(str(file.path)) != str(file.path):
+        # The path is stored and reported as text: a name that is not UTF-8 cannot be.
+        report.outcome = REJECTED
+        report.messages = [f"{file.display}: rejected: the file name is not valid UTF-8"]
+        return candidate
     try:
         size = file.path.stat().st_size
         if size > max_bytes:
@@ -233,6 +242,7 @@ def _plan_and_write(candidates: list[_Candidate], *, dry_run: bool, overwrite_ed
     }
     fingerprints = {key: row["content_hash"] for key, row in existing.items()}
     latest: dict[str, _Candidate] = {}
+    changed: set[str] = set()
     for candidate in candidates:
         article = candidate.article
         fingerprint = article.fingerprint
@@ -249,19 +259,28 @@ def _plan_and_write(candidates: list[_Candidate], *, dry_run: bool, overwrite_ed
             candidate.report.outcome = UPDATED
         fingerprints[article.source_key] = fingerprint
         latest[article.source_key] = candidate
+        if candidate.report.outcome != UNCHANGED:
+            changed.add(article.source_key)
     if dry_run:
         return
 
     now = timezone.now()
-    to_write = [c for c in latest.values() if c.report.outcome != UNCHANGED]
+    # The last file of the batch for each article is written, even when it matches an earlier
+    # file of the same batch (and so was reported unchanged): the earlier one is never written.
+    to_write = [c for key, c in latest.items() if key in changed]
     if to_write:
         article_ids = _write_articles(to_write, existing, now=now, overwrite_editorial=overwrite_editorial)
     else:
         article_ids = {}
     all_ids = {key: row["id"] for key, row in existing.items()} | article_ids
+    # One row per path: PostgreSQL refuses an upsert that touches the same row twice.
+    source_files = {
+        str(c.file.path): SourceFile(path=str(c.file.path), content_hash=c.content_hash,
+                                     article_id=all_ids.get(c.article.source_key), imported_at=now)
+        for c in candidates
+    }
     SourceFile.objects.bulk_create(
-        [SourceFile(path=str(c.file.path), content_hash=c.content_hash, article_id=all_ids.get(c.article.source_key),
-                    imported_at=now) for c in candidates],
+        list(source_files.values()),
         update_conflicts=True,
         unique_fields=["path"],
         update_fields=["content_hash", "article", "imported_at"],
@@ -383,7 +402,7 @@ def _apply_editorial_values(
         queryset.update(
             **{
                 field_name: Case(*[When(pk=ids[a.source_key], then=Value(getattr(a, field_name))) for a in targets],
-                                 default=field_name),
+                                 default=F(field_name), output_field=Article._meta.get_field(field_name)),
                 lock: False,
             }
         )
@@ -405,11 +424,21 @@ def topics_ensure(names: Iterable[str]) -> dict[str, int]:
     if not wanted:
         return {}
 
+    # SQLite's LOWER() folds ASCII letters only ("Économie" ≠ "économie"), so topics are also
+    # looked up by the slugs a case variant gets, and matched by casefolding here.
+    slugs = [slug for name in wanted.values() for slug in (topic_slug(name), topic_slug(name, hashed=True))]
+
     def lookup() -> dict[str, int]:
-        rows = Topic.objects.annotate(name_lower=Lower("name")).filter(
-            name_lower__in=[name.lower() for name in wanted.values()]
-        ) | Topic.objects.filter(name__in=wanted.values())
-        return {name.casefold(): pk for pk, name in rows.values_list("id", "name")}
+        rows = (
+            Topic.objects.annotate(name_lower=Lower("name")).filter(name_lower__in=[name.lower() for name in wanted.values()])
+            | Topic.objects.filter(name__in=wanted.values())
+            | Topic.objects.filter(slug__in=slugs)
+        )
+        found: dict[str, int] = {}
+        for pk, name in rows.order_by("id").values_list("id", "name"):
+            if name.casefold() in wanted:
+                found.setdefault(name.casefold(), pk)
+        return found
 
     found = lookup()
     for attempt in range(2):
@@ -448,6 +477,15 @@ def _image_json(image) -> dict:
     if image.title:
         data["title"] = image.title
     return data
+
+
+def _printable(path: str) -> str:
+    """A file system path as text that can be shown, stored and written to a report (bad bytes become U+FFFD)."""
+    try:
+        raw = path.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        raw = path.encode("utf-8", "surrogatepass")
+    return raw.decode("utf-8", "replace")
 
 
 def _first_line(error: Exception) -> str:

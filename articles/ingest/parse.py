@@ -200,6 +200,8 @@ class FrontMatterLoader(yaml.CSafeLoader):
 
     Timestamps stay strings (dates are validated by ``parse_datetime``) and only
     ``true``/``false`` are booleans: YAML 1.1 would turn a title of ``no`` into ``False``.
+    Likewise only plain decimal numbers are numbers: YAML 1.1 would read a title of
+    ``10:30`` as the integer 630 (base 60), ``0755`` as 493 (octal) and ``1_000`` as 1000.
     """
 
 
@@ -211,6 +213,8 @@ FrontMatterLoader.yaml_implicit_resolvers = {
         not in {
             "tag:yaml.org,2002:timestamp",
             "tag:yaml.org,2002:bool",
+            "tag:yaml.org,2002:int",
+            "tag:yaml.org,2002:float",
             "tag:yaml.org,2002:merge",
             "tag:yaml.org,2002:value",
             "tag:yaml.org,2002:yaml",
@@ -220,6 +224,12 @@ FrontMatterLoader.yaml_implicit_resolvers = {
 }
 FrontMatterLoader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+FrontMatterLoader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789"))
+FrontMatterLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^(?:[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+][0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+    list("-+0123456789."),
 )
 
 
@@ -242,7 +252,7 @@ def load_front_matter(text: str) -> Any:
             if getattr(event, "anchor", None):
                 raise Rejected(f"front matter line {line}: YAML anchors (&{event.anchor}) are not allowed")
             if getattr(event, "tag", None) is not None:
-                raise Rejected(f"front matter line {line}: YAML tags ({event.tag}) are not allowed")
+                raise Rejected(f"front matter line {line}: YAML tags ({_describe(event.tag)}) are not allowed")
             if isinstance(event, DocumentStartEvent):
                 documents += 1
                 if documents > 1:
@@ -268,9 +278,17 @@ def load_front_matter(text: str) -> Any:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f" at line {mark.line + 2}, column {mark.column + 1}" if mark else ""
-        raise Rejected(f"front matter is not valid YAML{where}: {error.problem or error.context}") from None
+        # The context says where the unfinished construct began: "while scanning a quoted scalar" (line 2).
+        context = ""
+        if error.problem and error.context and error.context_mark:
+            context = f" ({error.context} that starts at line {error.context_mark.line + 2})"
+        raise Rejected(f"front matter is not valid YAML{where}: {error.problem or error.context}{context}") from None
+    except yaml.reader.ReaderError as error:
+        line = text.encode("utf-8", "surrogatepass")[: error.position].count(b"\n") + 2
+        character = f" (U+{error.character:04X})" if isinstance(error.character, int) else ""
+        raise Rejected(f"front matter is not valid YAML at line {line}: {error.reason}{character}") from None
     except yaml.YAMLError as error:
-        raise Rejected(f"front matter is not valid YAML: {error}") from None
+        raise Rejected(f"front matter is not valid YAML: {' '.join(str(error).split())}") from None
     finally:
         loader.dispose()
     return None if root is _NOTHING else root
@@ -460,10 +478,10 @@ def canonical_url(raw: str) -> str:
     parts = urlsplit(raw)
     scheme = parts.scheme.lower()
     host = parts.hostname or ""
-    port = parts.port
-    netloc = host if port is None or (scheme, port) in {("http", 80), ("https", 443)} else f"{host}:{port}"
+    port = None if (scheme, parts.port) in {("http", 80), ("https", 443)} else parts.port
     if ":" in host:  # IPv6 literal
-        netloc = f"[{host}]" if port is None else f"[{host}]:{port}"
+        host = f"[{host}]"
+    netloc = host if port is None else f"{host}:{port}"
     query = "&".join(
         piece
         for piece in parts.query.split("&")
@@ -534,7 +552,8 @@ def json_safe(value: Any, warnings: list[str], name: str, depth: int = 0) -> Any
     if isinstance(value, (dt.datetime, dt.date)):
         return value.isoformat()
     if isinstance(value, Mapping):
-        return {clean_text(str(key))[0]: json_safe(item, warnings, f"{name}.{key}", depth + 1) for key, item in value.items()}
+        cleaned = {key: clean_text(str(key))[0] for key in value}
+        return {cleaned[key]: json_safe(item, warnings, f"{name}.{cleaned[key]}", depth + 1) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
         return [json_safe(item, warnings, f"{name}[{index}]", depth + 1) for index, item in enumerate(value)]
     warnings.append(f"{name}: {type(value).__name__} kept as text")
@@ -818,7 +837,7 @@ def _parse_image(reader: _Reader, item: Any, name: str, *, allow_relative: bool 
     if problems:
         reader.warnings.append(f"{name} skipped: {'; '.join(problems)}")
         return None
-    unknown = sorted(str(key) for key in item if key not in IMAGE_KEYS)
+    unknown = sorted(clean_text(str(key))[0] for key in item if key not in IMAGE_KEYS)
     if unknown:
         reader.warnings.append(f"{name}: unknown keys ignored: {', '.join(unknown)}")
     return ParsedImage(url=url, width=width, height=height, is_cached=is_cached, title=title)

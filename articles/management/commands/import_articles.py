@@ -36,8 +36,8 @@ class Command(BaseCommand):
         if options["batch_size"] is not None and options["batch_size"] < 1:
             raise CommandError("--batch-size must be at least 1.", returncode=2)
         report_path = Path(options["report"]) if options["report"] else None
-        if report_path and not report_path.parent.exists():
-            raise CommandError(f"Cannot write the report: {report_path.parent} does not exist.", returncode=2)
+        if report_path and not report_path.parent.is_dir():
+            raise CommandError(f"Cannot write the report: {report_path.parent} is not a directory.", returncode=2)
         try:
             files = find_article_files(paths)
         except FileNotFoundError as error:

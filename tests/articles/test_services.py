@@ -1,0 +1,90 @@
+"""The editorial services: each change sets the value, marks it as the editor's, and is audited once."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
+
+from articles import services
+from articles.models import Article, EditorialChange
+
+pytestmark = pytest.mark.django_db
+
+CHANGES = pytest.mark.parametrize(
+    "action, arguments, field, lock, before, after",
+    [
+        pytest.param(services.article_publish, {}, "is_published", "published_set_by_editor", False, True, id="publish"),
+        pytest.param(services.article_unpublish, {}, "is_published", "published_set_by_editor", True, False, id="unpublish"),
+        pytest.param(services.article_set_quality, {"quality": 90}, "quality", "quality_set_by_editor", 50, 90, id="quality"),
+        pytest.param(services.article_set_quality, {"quality": None}, "quality", "quality_set_by_editor", 50, None, id="clear-quality"),
+    ],
+)
+
+
+@CHANGES
+def test_change_sets_the_value_and_the_editor_mark(make_article, editor, action, arguments, field, lock, before, after):
+    article = make_article(**{field: before})
+
+    returned = action(article=article, user=editor, **arguments)
+
+    stored = Article.objects.get(pk=article.pk)
+    assert (getattr(stored, field), getattr(stored, lock)) == (after, True)
+    assert (getattr(returned, field), getattr(returned, lock)) == (after, True)
+
+
+@CHANGES
+def test_change_is_audited_once_with_user_via_old_and_new(make_article, editor, action, arguments, field, lock, before, after):
+    article = make_article(**{field: before})
+
+    action(article=article, user=editor, via=EditorialChange.Via.ADMIN, **arguments)
+
+    change = EditorialChange.objects.get()
+    assert (change.article, change.field, change.user, change.via) == (article, field, editor, "admin")
+    assert (change.old_value, change.new_value) == (before, after)
+
+
+@CHANGES
+def test_setting_the_current_value_is_not_audited_but_marks_it(make_article, editor, action, arguments, field, lock, before, after):
+    article = make_article(**{field: after})
+
+    action(article=article, user=editor, **arguments)
+
+    assert EditorialChange.objects.count() == 0
+    assert getattr(Article.objects.get(pk=article.pk), lock) is True
+
+
+def test_anonymous_user_is_audited_as_nobody(make_article):
+    article = make_article(is_published=False)
+
+    services.article_publish(article=article, user=AnonymousUser())
+
+    assert EditorialChange.objects.get().user is None
+
+
+def test_stale_article_instance_audits_the_stored_old_value(make_article, editor):
+    article = make_article(quality=50)
+    Article.objects.filter(pk=article.pk).update(quality=70)
+
+    services.article_set_quality(article=article, quality=90, user=editor)
+
+    assert EditorialChange.objects.get().old_value == 70
+
+
+@pytest.mark.parametrize("quality", [101, -1, "50", True, 50.5])
+def test_set_quality_rejects_anything_but_a_whole_number_from_0_to_100(make_article, editor, quality):
+    article = make_article(quality=50)
+
+    with pytest.raises(ValidationError):
+        services.article_set_quality(article=article, quality=quality, user=editor)
+
+    stored = Article.objects.get(pk=article.pk)
+    assert (stored.quality, stored.quality_set_by_editor) == (50, False)
+    assert EditorialChange.objects.count() == 0
+
+
+@pytest.mark.parametrize("quality", [0, 100])
+def test_set_quality_accepts_the_bounds(make_article, editor, quality):
+    article = make_article(quality=50)
+
+    services.article_set_quality(article=article, quality=quality, user=editor)
+
+    assert Article.objects.get(pk=article.pk).quality == quality
