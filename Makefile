@@ -14,6 +14,10 @@ $(INSTALLED): requirements.txt
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $(INSTALLED)
 
+# Browser-test assets (axe-core) from the npm registry, when npm is there.
+node_modules/.installed: package.json package-lock.json
+	if command -v npm >/dev/null; then npm ci --no-audit --no-fund --silent && touch $@; fi
+
 install: $(INSTALLED)
 
 migrate: install
@@ -26,10 +30,10 @@ import: migrate
 run: import
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: install
+test: install node_modules/.installed
 	$(BIN)/pytest
 
-test-postgres: install
+test-postgres: install node_modules/.installed
 	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest
 
 # Create an account that can log in to /admin/ (asks for a user name and password).

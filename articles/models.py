@@ -3,6 +3,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Prefetch
 from django.db.models.functions import Lower
+from django.urls import reverse
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
@@ -16,11 +17,23 @@ class Topic(TagBase):
         ordering = ["name"]
         constraints = [models.UniqueConstraint(Lower("name"), name="topic_name_case_insensitive_unique")]
 
+    def get_absolute_url(self) -> str:
+        return reverse("articles:topic", kwargs={"slug": self.slug})
+
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """The one definition of what readers and anonymous API callers may see."""
         return self.filter(is_published=True)
+
+    def search(self, query: str):
+        """Articles whose title, excerpt or body contain every word of the query."""
+        queryset = self
+        for word in query.split()[:10]:
+            queryset = queryset.filter(
+                models.Q(title__icontains=word) | models.Q(excerpt__icontains=word) | models.Q(body__icontains=word)
+            )
+        return queryset
 
     def with_related(self):
         """Everything an article page, feed entry or API representation shows, in a fixed number of queries."""
@@ -141,6 +154,9 @@ class Article(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:detail", kwargs={"slug": self.slug})
 
     @property
     def ordered_topics(self) -> list[Topic]:

@@ -1,6 +1,5 @@
 from django.contrib import admin
-from django.urls import path
-from django.views.generic import RedirectView
+from django.urls import include, path
 
 admin.site.site_header = "Newsdesk"
 admin.site.site_title = "Newsdesk admin"
@@ -8,6 +7,7 @@ admin.site.index_title = "Catalogue"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    # Until the public site exists, the catalogue lives in the admin.
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("api/", include("newsdesk.api")),
+    path("providers/", include("providers.urls")),
+    path("", include("articles.urls")),
 ]

@@ -1,4 +1,5 @@
 from django.db import models
+from django.urls import reverse
 
 
 class Provider(models.Model):
@@ -26,6 +27,9 @@ class Provider(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("providers:detail", kwargs={"slug": self.slug})
 
     @property
     def site_url(self) -> str:
