@@ -16,15 +16,15 @@ from __future__ import annotations
 import codecs
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
-import json
 import math
 import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 import ftfy
 import ftfy.badness
@@ -160,11 +160,15 @@ class ParsedArticle:
     def needs_review(self) -> bool:
         return self.is_draft or bool(self.warnings)
 
-    @property
+    @functools.cached_property
     def fingerprint(self) -> str:
-        """A hash of everything imported; equal fingerprints mean an import would change nothing."""
-        payload = json.dumps(dataclasses.asdict(self), sort_keys=True, default=str, ensure_ascii=False)
-        return hashlib.sha256(payload.encode()).hexdigest()
+        """A hash of everything imported; equal fingerprints mean an import would change nothing.
+
+        Where the file lies does not count (a draft's path is already in its ``source_key``),
+        so the same article from a moved or exported file is recognised as unchanged.
+        """
+        located_nowhere = dataclasses.replace(self, source_path="")
+        return hashlib.sha256(repr(located_nowhere).encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -240,41 +244,61 @@ def load_front_matter(text: str) -> Any:
     pass, and never recurses: libyaml's own composer crashes the process on deep nesting.
     """
     loader = FrontMatterLoader(text)
-    stack: list[_OpenSequence | _OpenMapping] = []
+    check_event, get_event, resolve = loader.check_event, loader.get_event, loader.resolve
+    # Open collections, innermost last; for a mapping, ``keys`` holds its pending key.
+    containers: list[list | dict] = []
+    keys: list[Any] = []
     root: Any = _NOTHING
     documents = 0
+
+    def place(value: Any, event) -> None:
+        nonlocal root
+        if not containers:
+            root = value
+            return
+        top = containers[-1]
+        if type(top) is list:
+            top.append(value)
+        elif keys[-1] is _NOTHING:
+            if type(value) in (list, dict):
+                raise Rejected(f"front matter line {_line(event)}: a mapping key must be a plain value")
+            keys[-1] = value
+        else:
+            top[keys[-1]] = value
+            keys[-1] = _NOTHING
+
     try:
-        while loader.check_event():
-            event = loader.get_event()
-            line = event.start_mark.line + 2  # +1 for 1-based, +1 for the opening --- line
-            if isinstance(event, AliasEvent):
-                raise Rejected(f"front matter line {line}: YAML aliases (*{event.anchor}) are not allowed")
-            if getattr(event, "anchor", None):
-                raise Rejected(f"front matter line {line}: YAML anchors (&{event.anchor}) are not allowed")
-            if getattr(event, "tag", None) is not None:
-                raise Rejected(f"front matter line {line}: YAML tags ({_describe(event.tag)}) are not allowed")
-            if isinstance(event, DocumentStartEvent):
+        while check_event():
+            event = get_event()
+            kind = type(event)
+            if kind is ScalarEvent:
+                if event.anchor is not None or event.tag is not None:
+                    _refuse(event)
+                value = event.value
+                if event.implicit[0]:  # plain (unquoted): may be a number, boolean or null
+                    if value == "" or value[0] in _RESOLVED_FIRST_CHARACTERS:
+                        tag = resolve(ScalarNode, value, event.implicit)
+                        if tag != _STR_TAG:
+                            value = _CONSTRUCTORS[tag](loader, ScalarNode(tag, value))
+                place(value, event)
+            elif kind is MappingStartEvent or kind is SequenceStartEvent:
+                if event.anchor is not None or event.tag is not None:
+                    _refuse(event)
+                if len(containers) >= MAX_NESTING:
+                    raise Rejected(f"front matter is nested more than {MAX_NESTING} levels deep")
+                containers.append({} if kind is MappingStartEvent else [])
+                keys.append(_NOTHING)
+            elif kind is MappingEndEvent or kind is SequenceEndEvent:
+                keys.pop()
+                place(containers.pop(), event)
+            elif kind is AliasEvent:
+                _refuse(event)
+            elif kind is DocumentStartEvent:
                 documents += 1
                 if documents > 1:
                     raise Rejected("front matter holds more than one YAML document")
                 if event.tags:
                     raise Rejected("front matter: YAML %TAG directives are not allowed")
-                continue
-            if isinstance(event, (SequenceStartEvent, MappingStartEvent)):
-                if len(stack) >= MAX_NESTING:
-                    raise Rejected(f"front matter is nested more than {MAX_NESTING} levels deep")
-                stack.append(_OpenSequence() if isinstance(event, SequenceStartEvent) else _OpenMapping())
-                continue
-            if isinstance(event, (SequenceEndEvent, MappingEndEvent)):
-                value = stack.pop().value
-            elif isinstance(event, ScalarEvent):
-                value = _construct_scalar(loader, event)
-            else:
-                continue
-            if stack:
-                stack[-1].add(value, line)
-            else:
-                root = value
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f" at line {mark.line + 2}, column {mark.column + 1}" if mark else ""
@@ -295,42 +319,23 @@ def load_front_matter(text: str) -> Any:
 
 
 _NOTHING = object()
-
-
-class _OpenSequence:
-    def __init__(self) -> None:
-        self.value: list = []
-
-    def add(self, item: Any, line: int) -> None:
-        self.value.append(item)
-
-
-class _OpenMapping:
-    def __init__(self) -> None:
-        self.value: dict = {}
-        self.key: Any = _NOTHING
-
-    def add(self, item: Any, line: int) -> None:
-        if self.key is _NOTHING:
-            try:
-                hash(item)
-            except TypeError:
-                raise Rejected(f"front matter line {line}: a mapping key must be a plain value") from None
-            self.key = item
-        else:
-            self.value[self.key] = item
-            self.key = _NOTHING
-
 _CONSTRUCTORS = FrontMatterLoader.yaml_constructors
+_STR_TAG = "tag:yaml.org,2002:str"
+# Plain scalars starting with any other character are strings: no need to ask the resolver.
+_RESOLVED_FIRST_CHARACTERS = frozenset(key for key in FrontMatterLoader.yaml_implicit_resolvers if key)
+assert None not in FrontMatterLoader.yaml_implicit_resolvers, "a resolver without a first character"
 
 
-def _construct_scalar(loader: FrontMatterLoader, event: ScalarEvent) -> Any:
-    if not event.implicit[0]:  # quoted: always a string
-        return event.value
-    tag = loader.resolve(ScalarNode, event.value, event.implicit)
-    if tag == "tag:yaml.org,2002:str":
-        return event.value
-    return _CONSTRUCTORS[tag](loader, ScalarNode(tag, event.value))
+def _line(event) -> int:
+    return event.start_mark.line + 2  # +1 for 1-based, +1 for the opening --- line
+
+
+def _refuse(event) -> None:
+    if type(event) is AliasEvent:
+        raise Rejected(f"front matter line {_line(event)}: YAML aliases (*{event.anchor}) are not allowed")
+    if event.anchor is not None:
+        raise Rejected(f"front matter line {_line(event)}: YAML anchors (&{event.anchor}) are not allowed")
+    raise Rejected(f"front matter line {_line(event)}: YAML tags ({_describe(event.tag)}) are not allowed")
 
 
 # --------------------------------------------------------------------------- text
@@ -458,35 +463,40 @@ def _describe(value: Any) -> str:
 
 def checked_url(raw: str) -> str:
     """An absolute http(s) URL, unchanged; anything else (``javascript:``, relative, junk) raises ValueError."""
+    _split_http_url(raw)
+    return raw
+
+
+def _split_http_url(raw: str) -> tuple[SplitResult, int | None]:
     if WHITE_SPACE.search(raw):
         raise ValueError(f"contains white space: {_describe(raw)}")
     try:
         parts = urlsplit(raw)
-        parts.port  # noqa: B018 - raises ValueError on a malformed port
+        port = parts.port
     except ValueError:
         raise ValueError(f"is not a valid URL: {_describe(raw)}") from None
     if parts.scheme.lower() not in ("http", "https"):
         raise ValueError(f"is not an http(s) URL: {_describe(raw)}")
     if not parts.hostname:
         raise ValueError(f"has no host: {_describe(raw)}")
-    return raw
+    return parts, port
 
 
 def canonical_url(raw: str) -> str:
     """Normalise an article URL: lowercase scheme and host, no default port, fragment or tracking parameters."""
-    checked_url(raw)
-    parts = urlsplit(raw)
+    parts, port = _split_http_url(raw)
     scheme = parts.scheme.lower()
     host = parts.hostname or ""
-    port = None if (scheme, parts.port) in {("http", 80), ("https", 443)} else parts.port
+    if (scheme, port) in {("http", 80), ("https", 443)}:
+        port = None
     if ":" in host:  # IPv6 literal
         host = f"[{host}]"
     netloc = host if port is None else f"{host}:{port}"
-    query = "&".join(
-        piece
-        for piece in parts.query.split("&")
-        if piece and not _is_tracking_parameter(piece.split("=", 1)[0])
-    )
+    query = parts.query
+    if query:
+        query = "&".join(
+            piece for piece in query.split("&") if piece and not _is_tracking_parameter(piece.split("=", 1)[0])
+        )
     return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
 
 
@@ -587,6 +597,28 @@ def parse_bytes(data: bytes, *, source_path: str, max_bytes: int = DEFAULT_MAX_B
             source_path=source_path, problems=(f"front matter must be a mapping of keys to values, but it is {what}",)
         )
     return parse_mapping(mapping, body=body, source_path=source_path, warnings=warnings)
+
+
+def parse_for_import(data: bytes, *, display: str, identity_path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> ParseResult:
+    """``parse_bytes`` plus where the file lies: a body-only draft is identified by ``identity_path``
+    (its path relative to the imported directory). The fingerprint is computed here, in the
+    worker process, so the writing process does not have to."""
+    result = parse_bytes(data, source_path=display, max_bytes=max_bytes)
+    if result.article is None:
+        return result
+    article = result.article
+    if article.is_draft:
+        article = dataclasses.replace(article, source_key=f"file:{identity_path}", source_path=identity_path)
+    else:
+        article = dataclasses.replace(article, source_path=identity_path)
+    article.fingerprint  # noqa: B018 - cached on the instance and pickled with it
+    return dataclasses.replace(result, article=article)
+
+
+def parse_many(items: list[tuple[bytes, str, str]], max_bytes: int = DEFAULT_MAX_BYTES) -> list[ParseResult]:
+    """Parse ``(data, display, identity_path)`` items: the unit of work of an import's worker processes."""
+    return [parse_for_import(data, display=display, identity_path=identity, max_bytes=max_bytes)
+            for data, display, identity in items]
 
 
 def split_front_matter(text: str) -> tuple[str | None, str]:

@@ -497,18 +497,21 @@ def test_broken_version_of_an_imported_file_is_rejected_and_damages_nothing(run_
 def test_a_file_the_database_refuses_does_not_lose_the_rest_of_its_batch(run_import, write_article, monkeypatch, tmp_path):
     for name in "abc":
         write_article(f"{name}.txt", article_text(webUrl=f"https://example.com/{name}", title=f"Story {name}", topics=[name]))
-    parse_bytes = load.parse_bytes
+    parse_many = load.parse_many
 
-    def parse_letting_an_out_of_range_quality_through(data, *, source_path, **options):
-        result = parse_bytes(data, source_path=source_path, **options)
-        if source_path.endswith("b.txt"):
-            # A value the parser should have caught: the database's check constraint refuses it.
-            result = dataclasses.replace(result, article=dataclasses.replace(result.article, quality=500))
-        return result
+    def parse_letting_an_out_of_range_quality_through(items, max_bytes):
+        results = parse_many(items, max_bytes)
+        # A value the parser should have caught: the database's check constraint refuses it.
+        return [
+            dataclasses.replace(result, article=dataclasses.replace(result.article, quality=500))
+            if result.source_path.endswith("b.txt") else result
+            for result in results
+        ]
 
-    monkeypatch.setattr(load, "parse_bytes", parse_letting_an_out_of_range_quality_through)
+    monkeypatch.setattr(load, "parse_many", parse_letting_an_out_of_range_quality_through)
 
-    status, _, _ = run_import(write_article.directory, report=tmp_path / "report.json")
+    # One process, so the patched parser is the one that runs.
+    status, _, _ = run_import(write_article.directory, report=tmp_path / "report.json", workers=1)
 
     assert status == 1
     assert sorted(Article.objects.values_list("title", flat=True)) == ["Story a", "Story c"]

@@ -6,6 +6,7 @@ and an editor's publish/quality decisions survive unless --overwrite-editorial i
 """
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -28,13 +29,18 @@ class Command(BaseCommand):
             action="store_true",
             help="Let the files' published/quality values replace editors' decisions (audited).",
         )
-        parser.add_argument("--batch-size", type=int, default=None, help="Files per transaction.")
+        parser.add_argument("--batch-size", type=int, default=None, help="Files per transaction (default 500).")
+        parser.add_argument(
+            "--workers", type=int, default=None, help="Processes parsing files (default: one per core; 1 = no extra process)."
+        )
         parser.add_argument("--no-progress", action="store_true", help="No progress bar, even on a terminal.")
 
     def handle(self, *args, **options):
         paths = options["paths"] or [str(settings.BASE_DIR / "seeds")]
         if options["batch_size"] is not None and options["batch_size"] < 1:
             raise CommandError("--batch-size must be at least 1.", returncode=2)
+        if options["workers"] is not None and options["workers"] < 1:
+            raise CommandError("--workers must be at least 1.", returncode=2)
         report_path = Path(options["report"]) if options["report"] else None
         if report_path and not report_path.parent.is_dir():
             raise CommandError(f"Cannot write the report: {report_path.parent} is not a directory.", returncode=2)
@@ -45,33 +51,61 @@ class Command(BaseCommand):
 
         show_progress = not options["no_progress"] and sys.stderr.isatty() and options["verbosity"] > 0
         progress = tqdm(total=len(files), unit="file", disable=not show_progress, file=sys.stderr)
+        report = _ReportWriter(report_path) if report_path else None
 
-        def on_file(report):
+        def on_file(file_report):
             progress.update(1)
-            for message in report.messages:
+            if report:
+                report.add(file_report.as_dict())
+            for message in file_report.messages:
                 if show_progress:
                     progress.write(message, file=sys.stderr)
                 elif options["verbosity"] > 0:
                     self.stderr.write(message)
 
-        with progress:
-            summary = import_files(
-                files,
-                dry_run=options["dry_run"],
-                overwrite_editorial=options["overwrite_editorial"],
-                batch_size=options["batch_size"],
-                on_file=on_file,
-            )
-
-        if report_path:
-            report_path.write_text(
-                json.dumps(
-                    {"dry_run": summary.dry_run, "counts": summary.counts, "files": [r.as_dict() for r in summary.reports]},
-                    indent=2,
-                    ensure_ascii=False,
-                ),
-                encoding="utf-8",
-            )
+        try:
+            with progress:
+                summary = import_files(
+                    files,
+                    dry_run=options["dry_run"],
+                    overwrite_editorial=options["overwrite_editorial"],
+                    batch_size=options["batch_size"],
+                    workers=options["workers"],
+                    on_file=on_file,
+                )
+        except BaseException:
+            if report:
+                report.abandon()
+            raise
+        if report:
+            report.finish({"dry_run": summary.dry_run, "counts": summary.counts})
         self.stdout.write(summary.line())
         if summary.counts[REJECTED]:
             raise CommandError(f"{summary.counts[REJECTED]} of {summary.total} files were rejected.", returncode=1)
+
+
+class _ReportWriter:
+    """Writes the JSON report entry by entry, so a large import's report never sits in memory."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.partial = path.with_name(f".{path.name}.partial")
+        self.stream = open(self.partial, "w", encoding="utf-8")
+        self.stream.write('{"files": [')
+        self.first = True
+
+    def add(self, entry: dict) -> None:
+        self.stream.write(("\n  " if self.first else ",\n  ") + json.dumps(entry, ensure_ascii=False))
+        self.first = False
+
+    def finish(self, totals: dict) -> None:
+        self.stream.write("\n]")
+        for key, value in totals.items():
+            self.stream.write(f", {json.dumps(key)}: {json.dumps(value)}")
+        self.stream.write("}\n")
+        self.stream.close()
+        os.replace(self.partial, self.path)
+
+    def abandon(self) -> None:
+        self.stream.close()
+        self.partial.unlink(missing_ok=True)
