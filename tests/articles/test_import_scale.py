@@ -1,0 +1,250 @@
+"""The importer's guarantees at scale, checked at small N: parallel parsing gives the same
+catalogue, unchanged files cost no writes, memory does not grow with the tree, a SIGKILL
+leaves whole articles only, and two imports at once leave no duplicates."""
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from articles.ingest.load import find_article_files, import_files
+from articles.models import Article, ArticleImage, RelatedLink, TaggedTopic
+from providers.models import Provider
+from tests.articles.test_import_articles import catalogue_snapshot
+from tests.conftest import article_text
+
+PROJECT = Path(__file__).resolve().parents[2]
+WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+def write_corpus(directory: Path, count: int, *, offset: int = 0) -> list[Path]:
+    """``count`` articles: topics in two spellings, images, related links into the corpus, every 25th body-only."""
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for number in range(offset, offset + count):
+        path = directory / f"{number:05d}.txt"
+        if number % 25 == 0:
+            path.write_text(f"Draft number {number}\nSome text without front matter.\n", encoding="utf-8")
+        else:
+            path.write_text(
+                article_text(
+                    title=f"Story {number}",
+                    webUrl=f"https://news{number % 7}.example/story/{number}",
+                    provider={"name": f"News {number % 7}", "domain": f"www.news{number % 7}.example"},
+                    topics=["AI" if number % 2 else "ai", f"Topic {number % 5}"],
+                    images=[{"url": f"https://img.example/{number}.jpg", "width": 640, "height": 480}],
+                    related=[
+                        {"title": f"Story {(number * 7) % 97}", "webUrl": f"https://news{(number * 7) % 97 % 7}.example/story/{(number * 7) % 97}",
+                         "provider": {"name": "Elsewhere", "domain": "elsewhere.example"}, "quality": 40},
+                    ],
+                ),
+                encoding="utf-8",
+            )
+        paths.append(path)
+    return paths
+
+
+def writes_in(queries) -> list[str]:
+    return [query["sql"] for query in queries if _statement(query["sql"]).startswith(WRITES)]
+
+
+def rows_written(queries) -> int:
+    """Rows sent by write statements; Django logs an executemany as "N times: <sql>"."""
+    total = 0
+    for sql in writes_in(queries):
+        times, _, rest = sql.partition(" times: ")
+        total += int(times) if rest and times.isdigit() else 1
+    return total
+
+
+def _statement(sql: str) -> str:
+    _, separator, rest = sql.partition(" times: ")
+    return (rest if separator and _.isdigit() else sql).lstrip().upper()
+
+
+@pytest.mark.django_db
+def test_parallel_parsing_builds_the_same_catalogue_as_one_process(tmp_path, django_db_blocker):
+    files = find_article_files([write_corpus(tmp_path / "corpus", 240)[0].parent])
+    summary = import_files(files, workers=2, batch_size=50)
+    parallel = catalogue_snapshot(timestamps=False)
+    Article.objects.all().delete()
+    Provider.objects.all().delete()
+    from articles.models import SourceFile, Topic
+
+    SourceFile.objects.all().delete()
+    Topic.objects.all().delete()
+    import_files(files, workers=1, batch_size=50)
+
+    assert summary.counts == {"created": 240, "updated": 0, "unchanged": 0, "rejected": 0}
+    assert catalogue_snapshot(timestamps=False) == parallel
+    assert RelatedLink.objects.filter(article__isnull=False).count() > 0
+
+
+@pytest.mark.django_db
+def test_unchanged_tree_is_skipped_without_a_single_write(tmp_path):
+    files = find_article_files([write_corpus(tmp_path / "corpus", 120)[0].parent])
+    import_files(files, batch_size=40)
+
+    with CaptureQueriesContext(connection) as queries:
+        summary = import_files(files, batch_size=40)
+
+    assert summary.counts["unchanged"] == 120
+    assert writes_in(queries.captured_queries) == []
+    # One lookup of the batch's content hashes, per batch: not per file.
+    assert len(queries.captured_queries) <= 3 + 2 * 3
+
+
+@pytest.mark.django_db
+def test_one_percent_changed_costs_about_one_percent_of_the_writes(tmp_path):
+    paths = write_corpus(tmp_path / "corpus", 200)
+    files = find_article_files([paths[0].parent])
+    with CaptureQueriesContext(connection) as full:
+        import_files(files, batch_size=200)
+    changed = [paths[1], paths[2]]  # 1%
+    for path in changed:
+        path.write_text(path.read_text(encoding="utf-8").replace("title: Story", "title: Revised story"), encoding="utf-8")
+
+    with CaptureQueriesContext(connection) as incremental:
+        summary = import_files(files, batch_size=200)
+
+    assert summary.counts == {"created": 0, "updated": 2, "unchanged": 198, "rejected": 0}
+    assert sorted(Article.objects.filter(title__startswith="Revised").values_list("source_path", flat=True)) == [
+        path.name for path in changed
+    ]
+    # The same statements as a full batch, carrying the rows of 2 files instead of 200.
+    assert len(writes_in(incremental.captured_queries)) <= len(writes_in(full.captured_queries))
+    assert rows_written(incremental.captured_queries) <= rows_written(full.captured_queries) * 0.02
+
+
+@pytest.mark.django_db
+def test_memory_does_not_grow_with_the_number_of_files(tmp_path):
+    def peak_for(count: int) -> int:
+        directory = tmp_path / f"corpus{count}"
+        files = find_article_files([write_corpus(directory, count)[0].parent])
+        tracemalloc.start()
+        import_files(files, workers=1, batch_size=50)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        return peak
+
+    small, large = peak_for(150), peak_for(600)
+    # Four times the files, about the same peak: batches stream through.
+    assert large < small * 1.6, (small, large)
+
+
+# --------------------------------------------------------------------------- subprocess guarantees
+
+
+@pytest.fixture
+def scratch_database(tmp_path, settings):
+    """A migrated database of its own (a file for SQLite, a database for PostgreSQL) for subprocess imports."""
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if engine.endswith("sqlite3"):
+        url = f"sqlite:///{tmp_path / 'scratch.sqlite3'}"
+        drop = None
+    else:
+        import psycopg
+
+        test_url = os.environ["DATABASE_URL"]
+        name = f"newsdesk_scratch_{os.getpid()}"
+        parts = urlsplit(test_url)
+        admin = urlunsplit(parts._replace(path="/postgres"))
+        with psycopg.connect(admin, autocommit=True) as admin_connection:
+            admin_connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            admin_connection.execute(f'CREATE DATABASE "{name}"')
+        url = urlunsplit(parts._replace(path=f"/{name}"))
+
+        def drop():
+            with psycopg.connect(admin, autocommit=True) as admin_connection:
+                admin_connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    environment = {**os.environ, "DATABASE_URL": url, "DJANGO_SECRET_KEY": "tests", "DJANGO_DEBUG": "0"}
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=PROJECT, env=environment, check=True, timeout=300)
+    yield environment
+    if drop:
+        drop()
+
+
+def start_import(environment: dict, *paths: Path, extra: tuple = ()) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "import_articles", *map(str, paths), "--no-progress", *extra],
+        cwd=PROJECT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+
+
+def query(environment: dict, sql: str) -> list[tuple]:
+    """Read the scratch database directly (the test's own connection is to the test database)."""
+    url = environment["DATABASE_URL"]
+    if url.startswith("sqlite:///"):
+        with sqlite3.connect(url.removeprefix("sqlite:///"), timeout=30) as database:
+            return database.execute(sql).fetchall()
+    import psycopg
+
+    with psycopg.connect(url) as database:
+        return database.execute(sql).fetchall()
+
+
+def test_an_import_killed_at_any_moment_leaves_whole_articles_and_a_rerun_completes(tmp_path, scratch_database):
+    directory = tmp_path / "corpus"
+    write_corpus(directory, 600)
+    process = start_import(scratch_database, directory, extra=("--batch-size", "50", "--workers", "2"))
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            if query(scratch_database, "SELECT COUNT(*) FROM articles_article")[0][0] >= 100:
+                break
+        except Exception:  # the tables may be locked for a moment: look again
+            pass
+        time.sleep(0.02)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=60)
+
+    # Every article present is whole: its topics, image and related link are there with it,
+    # and its file is recorded; every recorded file has its article.
+    partial = query(
+        scratch_database,
+        """SELECT a.id, a.is_draft,
+                  (SELECT COUNT(*) FROM articles_taggedtopic t WHERE t.content_object_id = a.id),
+                  (SELECT COUNT(*) FROM articles_articleimage i WHERE i.article_id = a.id),
+                  (SELECT COUNT(*) FROM articles_relatedlink r WHERE r.source_id = a.id),
+                  (SELECT COUNT(*) FROM articles_sourcefile s WHERE s.article_id = a.id)
+           FROM articles_article a""",
+    )
+    assert 0 < len(partial) < 600, "the import was not interrupted midway"
+    for _, is_draft, topics, images, related, source_files in partial:
+        assert (topics, images, related, source_files) == ((0, 0, 0, 1) if is_draft else (2, 1, 1, 1))
+
+    rerun = start_import(scratch_database, directory, extra=("--batch-size", "50"))
+    stdout, stderr = rerun.communicate(timeout=300)
+    assert rerun.returncode == 0, stderr
+    assert f"{600 - len(partial)} created" in stdout
+    assert query(scratch_database, "SELECT COUNT(*) FROM articles_article")[0][0] == 600
+    assert query(scratch_database, "SELECT COUNT(*) FROM articles_sourcefile")[0][0] == 600
+
+
+def test_two_imports_of_overlapping_trees_at_once_leave_no_duplicates_and_no_error(tmp_path, scratch_database):
+    first, second = tmp_path / "first", tmp_path / "second"
+    write_corpus(first, 300)
+    write_corpus(second, 300, offset=150)  # 150 articles in both trees, under other paths
+
+    imports = [start_import(scratch_database, tree, extra=("--batch-size", "25")) for tree in (first, second)]
+    outputs = [process.communicate(timeout=300) for process in imports]
+
+    for process, (stdout, stderr) in zip(imports, outputs):
+        assert process.returncode == 0, stderr
+        assert "0 rejected" in stdout
+    assert query(scratch_database, "SELECT COUNT(*), COUNT(DISTINCT source_key) FROM articles_article")[0] == (450, 450)
+    assert query(scratch_database, "SELECT COUNT(*), COUNT(DISTINCT domain) FROM providers_provider")[0] == (8, 8)
+    assert query(scratch_database, "SELECT COUNT(*) FROM articles_topic")[0][0] == 6
+    # Each article has its children exactly once.
+    assert query(scratch_database, "SELECT COUNT(*) FROM articles_taggedtopic")[0][0] == 2 * 432
+    assert query(scratch_database, "SELECT COUNT(*) FROM articles_articleimage")[0][0] == 432
