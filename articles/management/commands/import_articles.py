@@ -36,7 +36,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true", help="No progress bar, even on a terminal.")
 
     def handle(self, *args, **options):
-        paths = options["paths"] or [str(settings.BASE_DIR / "seeds")]
+        paths = options["paths"] or [_shown(settings.BASE_DIR / "seeds")]
         if options["batch_size"] is not None and options["batch_size"] < 1:
             raise CommandError("--batch-size must be at least 1.", returncode=2)
         if options["workers"] is not None and options["workers"] < 1:
@@ -82,6 +82,12 @@ class Command(BaseCommand):
         self.stdout.write(summary.line())
         if summary.counts[REJECTED]:
             raise CommandError(f"{summary.counts[REJECTED]} of {summary.total} files were rejected.", returncode=1)
+
+
+def _shown(path: Path) -> str:
+    """The path relative to the working directory when it is below it (shorter messages), else absolute."""
+    relative = os.path.relpath(path)
+    return str(path) if relative.startswith("..") else relative
 
 
 class _ReportWriter:
