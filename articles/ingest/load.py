@@ -10,6 +10,7 @@ has set are never overwritten unless ``overwrite_editorial`` is asked for.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import multiprocessing
 import os
 import time
@@ -90,37 +91,55 @@ class ArticleFile:
     source_path: str
 
 
-def find_article_files(paths: Sequence[str | os.PathLike]) -> list[ArticleFile]:
-    """Files named directly, and article files (by suffix) anywhere under named directories, sorted.
+def iter_article_files(paths: Sequence[str | os.PathLike]) -> Iterator[ArticleFile]:
+    """Files named directly, and article files (by suffix) anywhere under named directories, sorted,
+    found as they are needed: a tree of any size costs no memory up front.
 
     A draft's identity is its path relative to the directory it was found under, so the same
     tree imported from another place (or exported and re-imported) is recognised.
-    Raises FileNotFoundError for a path that does not exist.
+    Raises FileNotFoundError at once for a path that does not exist.
     """
-    found: list[ArticleFile] = []
+    missing = [str(given) for given in paths if not Path(given).exists()]
+    if missing:
+        raise FileNotFoundError(f"No such file or directory: {', '.join(missing)}")
+    return _walk_article_files(paths)
+
+
+def _walk_article_files(paths: Sequence[str | os.PathLike]) -> Iterator[ArticleFile]:
+    # A file named twice (directly and through its directory) is imported once. One directory
+    # cannot yield a file twice, so only several paths need remembering what was seen.
+    seen: set[str] | None = set() if len(paths) > 1 else None
     for given in paths:
         root = Path(given)
         if root.is_file():
-            found.append(ArticleFile(str(root.resolve()), _printable(str(given)), root.name))
-        elif root.is_dir():
-            for directory, subdirectories, files in os.walk(root):
-                subdirectories[:] = sorted(name for name in subdirectories if not name.startswith("."))
-                for name in sorted(files):
-                    if name.startswith(".") or Path(name).suffix.lower() not in ARTICLE_FILE_SUFFIXES:
-                        continue
-                    path = Path(directory, name)
-                    found.append(ArticleFile(str(path.resolve()), _printable(str(path)), path.relative_to(root).as_posix()))
+            found = [ArticleFile(str(root.resolve()), _printable(str(given)), root.name)]
         else:
-            raise FileNotFoundError(f"No such file or directory: {given}")
-    # A file named twice (directly and through its directory) is imported once.
-    unique: dict[str, ArticleFile] = {}
-    for file in found:
-        unique.setdefault(file.path, file)
-    return list(unique.values())
+            found = _walk_directory(root)
+        for file in found:
+            if seen is not None:
+                if file.path in seen:
+                    continue
+                seen.add(file.path)
+            yield file
+
+
+def _walk_directory(root: Path) -> Iterator[ArticleFile]:
+    for directory, subdirectories, files in os.walk(root):
+        subdirectories[:] = sorted(name for name in subdirectories if not name.startswith("."))
+        for name in sorted(files):
+            if name.startswith(".") or os.path.splitext(name)[1].lower() not in ARTICLE_FILE_SUFFIXES:
+                continue
+            path = Path(directory, name)
+            yield ArticleFile(str(path.resolve()), _printable(str(path)), path.relative_to(root).as_posix())
+
+
+def find_article_files(paths: Sequence[str | os.PathLike]) -> list[ArticleFile]:
+    """``iter_article_files`` as a list."""
+    return list(iter_article_files(paths))
 
 
 def import_files(
-    files: Sequence[ArticleFile],
+    files: Iterable[ArticleFile],
     *,
     dry_run: bool = False,
     overwrite_editorial: bool = False,
@@ -139,8 +158,11 @@ def import_files(
     batch_size = batch_size or settings.NEWSDESK_IMPORT_BATCH_SIZE
     max_bytes = max_bytes or settings.NEWSDESK_IMPORT_MAX_BYTES
     workers = (os.cpu_count() or 1) if workers is None else workers
-    if len(files) < PARALLEL_FROM:
+    files = iter(files)
+    head = list(itertools.islice(files, PARALLEL_FROM))
+    if len(head) < PARALLEL_FROM:
         workers = 1  # starting processes costs more than parsing a handful of files
+    files = itertools.chain(head, files)
     summary = ImportSummary(dry_run=dry_run)
     started = time.monotonic()
     with _ParsePool(workers, max_bytes) as pool:
@@ -198,9 +220,10 @@ class _ParsePool:
             yield from handle if isinstance(handle, list) else handle.result()
 
 
-def _chunks(items: Sequence, size: int) -> Iterator[Sequence]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
 
 
 @dataclass
@@ -619,7 +642,7 @@ def import_mapping(mapping, *, body: str = "", source_path: str = "api") -> Mapp
         return MappingImport(outcome=REJECTED, problems=list(result.problems), warnings=list(result.warnings))
     article = result.article
     candidate = _Candidate(
-        file=ArticleFile(path=Path(source_path), display=source_path, source_path=source_path),
+        file=ArticleFile(path=source_path, display=source_path, source_path=source_path),
         content_hash=article.fingerprint,
         report=FileReport(path=source_path, outcome=""),
         article=article,

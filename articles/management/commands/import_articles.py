@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from articles.ingest.load import REJECTED, find_article_files, import_files
+from articles.ingest.load import REJECTED, import_files, iter_article_files
 
 
 class Command(BaseCommand):
@@ -45,12 +45,14 @@ class Command(BaseCommand):
         if report_path and not report_path.parent.is_dir():
             raise CommandError(f"Cannot write the report: {report_path.parent} is not a directory.", returncode=2)
         try:
-            files = find_article_files(paths)
+            files = iter_article_files(paths)
         except FileNotFoundError as error:
             raise CommandError(str(error), returncode=2) from None
 
         show_progress = not options["no_progress"] and sys.stderr.isatty() and options["verbosity"] > 0
-        progress = tqdm(total=len(files), unit="file", disable=not show_progress, file=sys.stderr)
+        # Counting costs a second walk of the tree: only done when there is a bar to show.
+        total = sum(1 for _ in iter_article_files(paths)) if show_progress else None
+        progress = tqdm(total=total, unit="file", disable=not show_progress, file=sys.stderr)
         report = _ReportWriter(report_path) if report_path else None
 
         def on_file(file_report):
