@@ -36,9 +36,10 @@ test: install node_modules/.installed
 test-postgres: install node_modules/.installed
 	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest
 
-# Create an account that can log in to /admin/ (asks for a user name and password).
+# Create an editor: a staff account in the Editors group (asks for a user name and password).
+# Scripts: `manage.py create_editor NAME --no-input` with NEWSDESK_EDITOR_PASSWORD set.
 editor: migrate
-	$(DEV_ENV) $(BIN)/python manage.py createsuperuser
+	$(DEV_ENV) $(BIN)/python manage.py create_editor
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm .pytest_cache

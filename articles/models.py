@@ -120,6 +120,13 @@ class Article(models.Model):
     quality_set_by_editor = models.BooleanField(
         default=False, help_text="An editor set the quality; imports no longer change it."
     )
+    scheduled_publish_at = models.DateTimeField(
+        "scheduled publication",
+        null=True,
+        blank=True,
+        help_text="Publish automatically at this time (UTC); empty for no schedule. "
+        "Publishing or unpublishing by hand cancels it.",
+    )
 
     # Provenance
     is_draft = models.BooleanField(default=False, help_text="Imported from a file without front matter.")
@@ -144,12 +151,25 @@ class Article(models.Model):
             models.Index(fields=["quality"], name="article_quality_idx"),
             models.Index(fields=["-published_at"], name="article_date_idx"),
             models.Index(fields=["needs_review"], name="article_needs_review_idx"),
+            # The admin changelist's default order, so a page is an index walk with no sort.
+            models.Index(fields=["-published_at", "-id"], name="article_listing_order_idx"),
+            # publish_scheduled looks only at the (few) articles that have a schedule.
+            models.Index(
+                fields=["scheduled_publish_at"],
+                condition=models.Q(scheduled_publish_at__isnull=False),
+                name="article_scheduled_idx",
+            ),
+            # The admin dashboard's "imported per day".
+            models.Index(fields=["first_imported_at"], name="article_first_imported_idx"),
         ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(quality__isnull=True) | models.Q(quality__gte=0, quality__lte=100),
                 name="article_quality_0_100",
             ),
+        ]
+        permissions = [
+            ("change_article_editorial", "Can publish, unpublish, schedule and score articles"),
         ]
 
     def __str__(self) -> str:
@@ -256,6 +276,7 @@ class EditorialChange(models.Model):
     class Field(models.TextChoices):
         IS_PUBLISHED = "is_published", "published"
         QUALITY = "quality", "quality"
+        SCHEDULED_PUBLISH_AT = "scheduled_publish_at", "scheduled publication"
 
     class Via(models.TextChoices):
         ADMIN = "admin", "admin"

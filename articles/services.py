@@ -2,14 +2,24 @@
 
 An editor's decision (publish, unpublish, score) also marks the field as set by an editor,
 which protects it from being overwritten by a later import of the article's file.
+
+The writes are set-based: publishing 10,000 articles is one audit ``INSERT … SELECT`` and two
+``UPDATE`` statements, whatever the number of articles. (``bulk_create`` of the audit rows would be
+batched by SQLite's 999-variable limit: 70 statements for 10,000 rows, and the old values would
+travel through Python.) The single-article functions are the same path with one id.
 """
 
 from __future__ import annotations
 
+import datetime
+import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.exceptions import EmptyResultSet, ValidationError
+from django.db import NotSupportedError, connections, models, router, transaction
+from django.db.models import F, Func, QuerySet
+from django.utils import timezone
 
 from .models import Article, EditorialChange
 
@@ -18,18 +28,116 @@ EDITOR_LOCK_FIELD = {
     EditorialChange.Field.QUALITY: "quality_set_by_editor",
 }
 
+EDITORS_GROUP = "Editors"
+# (app label, codename): what the Editors group holds, exactly (see migration 0003 and the README).
+EDITOR_PERMISSIONS = [
+    ("articles", "view_article"),
+    ("articles", "change_article"),
+    ("articles", "change_article_editorial"),
+    ("articles", "view_topic"),
+    ("articles", "view_relatedlink"),
+    ("articles", "view_articleimage"),
+    ("articles", "view_editorialchange"),
+    ("providers", "view_provider"),
+]
+EDITORIAL_PERMISSION = "articles.change_article_editorial"
+
+ArticleSelection = QuerySet | Iterable[int]
+
+
+@dataclass(frozen=True)
+class EditorialResult:
+    """What a set-based change did: ``matched`` articles now hold the value; ``changed`` of them (each audited) did not before."""
+
+    matched: int
+    changed: int
+
+
+# --- One article ---------------------------------------------------------------------------------
+
 
 def article_publish(*, article: Article, user=None, via: str = EditorialChange.Via.OTHER) -> Article:
-    return _article_set_editorial(article=article, field=EditorialChange.Field.IS_PUBLISHED, value=True, user=user, via=via)
+    articles_publish(articles=[article.pk], user=user, via=via)
+    article.is_published, article.published_set_by_editor, article.scheduled_publish_at = True, True, None
+    return article
 
 
 def article_unpublish(*, article: Article, user=None, via: str = EditorialChange.Via.OTHER) -> Article:
-    return _article_set_editorial(article=article, field=EditorialChange.Field.IS_PUBLISHED, value=False, user=user, via=via)
+    articles_unpublish(articles=[article.pk], user=user, via=via)
+    article.is_published, article.published_set_by_editor, article.scheduled_publish_at = False, True, None
+    return article
 
 
 def article_set_quality(*, article: Article, quality: int | None, user=None, via: str = EditorialChange.Via.OTHER) -> Article:
+    articles_set_quality(articles=[article.pk], quality=quality, user=user, via=via)
+    article.quality, article.quality_set_by_editor = quality, True
+    return article
+
+
+def article_schedule_publication(
+    *, article: Article, publish_at: datetime.datetime | None, user=None, via: str = EditorialChange.Via.OTHER
+) -> Article:
+    """Publish ``article`` automatically at ``publish_at`` (``publish_scheduled`` does it); ``None`` cancels.
+
+    Scheduling is an editor's decision about publication, so it also protects the published
+    flag from imports until then. The schedule itself is audited.
+    """
+    if publish_at is not None:
+        if not isinstance(publish_at, datetime.datetime) or timezone.is_naive(publish_at):
+            raise ValidationError({"scheduled_publish_at": "The publication time must be a date and time with a zone."})
+        if publish_at <= timezone.now():
+            raise ValidationError({"scheduled_publish_at": "The publication time must be in the future."})
+        if Article.objects.filter(pk=article.pk, is_published=True).exists():
+            raise ValidationError({"scheduled_publish_at": "The article is already published."})
+    _articles_set_field(
+        articles=[article.pk],
+        field=EditorialChange.Field.SCHEDULED_PUBLISH_AT,
+        value=publish_at,
+        user=user,
+        via=via,
+        also={"published_set_by_editor": True} if publish_at is not None else {},
+    )
+    article.scheduled_publish_at = publish_at
+    if publish_at is not None:
+        article.published_set_by_editor = True
+    return article
+
+
+# --- Many articles -------------------------------------------------------------------------------
+
+
+def articles_publish(*, articles: ArticleSelection, user=None, via: str = EditorialChange.Via.OTHER) -> EditorialResult:
+    """Publish every article of ``articles`` (a queryset or ids); a pending schedule is fulfilled, so it is cleared."""
+    return _articles_set_field(
+        articles=articles, field=EditorialChange.Field.IS_PUBLISHED, value=True, user=user, via=via,
+        also={"scheduled_publish_at": None},
+    )
+
+
+def articles_unpublish(*, articles: ArticleSelection, user=None, via: str = EditorialChange.Via.OTHER) -> EditorialResult:
+    """Unpublish every article of ``articles``; a pending schedule is cancelled too (and audited), so nothing
+    an editor has just held back goes public later."""
+    with transaction.atomic(using=router.db_for_write(Article)):
+        result = _articles_set_field(
+            articles=articles, field=EditorialChange.Field.IS_PUBLISHED, value=False, user=user, via=via
+        )
+        _articles_set_field(
+            articles=articles, field=EditorialChange.Field.SCHEDULED_PUBLISH_AT, value=None, user=user, via=via
+        )
+    return result
+
+
+def articles_set_quality(
+    *, articles: ArticleSelection, quality: int | None, user=None, via: str = EditorialChange.Via.OTHER
+) -> EditorialResult:
     validate_quality(quality)
-    return _article_set_editorial(article=article, field=EditorialChange.Field.QUALITY, value=quality, user=user, via=via)
+    return _articles_set_field(articles=articles, field=EditorialChange.Field.QUALITY, value=quality, user=user, via=via)
+
+
+def articles_publish_due(*, now: datetime.datetime | None = None) -> EditorialResult:
+    """Publish every article whose scheduled time has come (audited as via="schedule"). Idempotent."""
+    due = Article.objects.filter(scheduled_publish_at__lte=now or timezone.now())
+    return articles_publish(articles=due, user=None, via=EditorialChange.Via.SCHEDULE)
 
 
 def validate_quality(quality: int | None) -> None:
@@ -39,26 +147,175 @@ def validate_quality(quality: int | None) -> None:
         raise ValidationError({"quality": f"Quality must be a whole number from 0 to 100, not {quality!r}."})
 
 
-def _article_set_editorial(*, article: Article, field: str, value, user, via: str) -> Article:
-    lock_field = EDITOR_LOCK_FIELD[field]
-    with transaction.atomic():
-        # Re-read under a row lock so the audit's old value is the one really replaced.
-        current = Article.objects.select_for_update().only("pk", field, lock_field).get(pk=article.pk)
-        old_value = getattr(current, field)
-        Article.objects.filter(pk=article.pk).update(**{field: value, lock_field: True})
-        if old_value != value:
-            editorial_changes_record(
-                [EditorialChange(article_id=article.pk, field=field, old_value=old_value, new_value=value,
-                                 user=_real_user(user), via=via)]
-            )
-    setattr(article, field, value)
-    setattr(article, lock_field, True)
-    return article
-
-
 def editorial_changes_record(changes: Iterable[EditorialChange]) -> list[EditorialChange]:
     """Write audit rows in one query (callers pass only real changes)."""
     return EditorialChange.objects.bulk_create(list(changes))
+
+
+def editor_create(*, username: str, email: str = "", password: str | None = None):
+    """Create a staff account in the Editors group, or give an existing account that role.
+
+    Returns ``(user, created)``. An existing account keeps its password unless one is given;
+    superuser status is never granted here.
+    """
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.password_validation import validate_password
+
+    User = get_user_model()
+    with transaction.atomic():
+        group = editors_group_ensure()
+        user = User._default_manager.filter(**{User.USERNAME_FIELD: username}).first()
+        created = user is None
+        if created:
+            user = User(**{User.USERNAME_FIELD: username}, email=email)
+        if password is not None:
+            validate_password(password, user)
+            user.set_password(password)
+        elif created:
+            user.set_unusable_password()
+        user.is_staff = True
+        if email:
+            user.email = email
+        user.full_clean(exclude=["password"])
+        user.save()
+        user.groups.add(group)
+    return user, created
+
+
+def editors_group_ensure():
+    """The Editors group with exactly ``EDITOR_PERMISSIONS`` (created if missing)."""
+    from django.contrib.auth.models import Group, Permission
+    from django.db.models import Q
+
+    wanted = Q()
+    for app_label, codename in EDITOR_PERMISSIONS:
+        wanted |= Q(content_type__app_label=app_label, codename=codename)
+    permissions = list(Permission.objects.filter(wanted))
+    if len(permissions) != len(EDITOR_PERMISSIONS):
+        raise RuntimeError("Some editor permissions are missing; run `manage.py migrate` first.")
+    group, _ = Group.objects.get_or_create(name=EDITORS_GROUP)
+    group.permissions.set(permissions)
+    return group
+
+
+# --- The one write path --------------------------------------------------------------------------
+
+
+def _articles_set_field(*, articles: ArticleSelection, field: str, value, user, via: str, also: dict | None = None) -> EditorialResult:
+    """Set ``field`` to ``value`` on the selected articles, audit each real change, mark the editor lock.
+
+    1. lock the selected rows (PostgreSQL; SQLite's IMMEDIATE transactions already serialise writers)
+       and count them;
+    2. ``INSERT INTO audit … SELECT`` one row per article whose value differs, old value read by the database;
+    3. ``UPDATE`` the rows that already held the value (only the lock flag and ``also`` change);
+    4. ``UPDATE`` exactly the rows audited in step 2, so no value ever changes without its audit row,
+       even if a concurrent import makes more rows match a filtered selection meanwhile.
+    """
+    target = _selection(articles)
+    updates = {field: value, **({EDITOR_LOCK_FIELD[field]: True} if field in EDITOR_LOCK_FIELD else {}), **(also or {})}
+    user = _real_user(user)
+    db = router.db_for_write(Article)
+    connection = connections[db]
+    holds_value = {f"{field}__isnull": True} if value is None else {field: value}
+    with transaction.atomic(using=db):
+        matched = _lock_and_count(target, connection)
+        if not matched:
+            return EditorialResult(0, 0)
+        now = timezone.now()
+        changed = _audit_insert_select(
+            target.exclude(**holds_value), field=field, value=value, user=user, via=via, now=now, connection=connection
+        )
+        target.filter(**holds_value).update(**updates)
+        if changed:
+            audited = EditorialChange.objects.filter(changed_at=now, field=field, via=via, user=user).values("article_id")
+            Article.objects.filter(pk__in=audited).update(**updates)
+    return EditorialResult(matched=matched, changed=changed)
+
+
+def _selection(articles: ArticleSelection) -> QuerySet:
+    if isinstance(articles, QuerySet):
+        if articles.model is not Article:
+            raise TypeError(f"Expected a queryset of articles, not of {articles.model.__name__}.")
+        # A plain "id IN (subquery)": the caller's ordering, joins and annotations don't leak into the UPDATEs.
+        return Article.objects.filter(pk__in=articles.order_by().values("pk"))
+    return Article.objects.filter(pk__in=[int(pk) for pk in articles])
+
+
+def _lock_and_count(target: QuerySet, connection) -> int:
+    if not connection.features.has_select_for_update:
+        return target.count()
+    try:
+        sql, params = target.select_for_update().values("pk").query.get_compiler(connection=connection).as_sql()
+    except EmptyResultSet:  # an empty id list or .none(): nothing to lock
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM ({sql}) locked", params)
+        return cursor.fetchone()[0]
+
+
+def _audit_insert_select(changed: QuerySet, *, field: str, value, user, via: str, now, connection) -> int:
+    """One ``INSERT … SELECT`` writing an audit row per article of ``changed``; returns how many."""
+    rows = changed.order_by().values(audit_article=F("pk"), audit_old=_AuditJSON(F(field)))
+    select_sql, select_params = rows.query.get_compiler(connection=connection).as_sql()
+    if value is None:
+        new_sql, new_params = "NULL", []
+    else:
+        encoded = audit_time(value) if isinstance(value, datetime.datetime) else value
+        new_sql = "%s::jsonb" if connection.vendor == "postgresql" else "%s"
+        new_params = [json.dumps(encoded)]
+    meta = EditorialChange._meta
+    quote = connection.ops.quote_name
+    columns = ", ".join(
+        quote(meta.get_field(name).column)
+        for name in ("article", "field", "old_value", "new_value", "user", "via", "changed_at")
+    )
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({columns}) "
+        f"SELECT s.audit_article, %s, s.audit_old, {new_sql}, %s, %s, %s FROM ({select_sql}) s"
+    )
+    # The constants come first in the SQL text, then the SELECT's own parameters.
+    params = [field, *new_params, user.pk if user else None, via, connection.ops.adapt_datetimefield_value(now)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *select_params])
+        return cursor.rowcount
+
+
+# The audit trail's one form of a time, whoever writes it: ISO 8601 in UTC with microseconds.
+_PG_AUDIT_TIME = 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'
+
+
+def audit_time(value: datetime.datetime) -> str:
+    return value.astimezone(datetime.timezone.utc).isoformat(timespec="microseconds")
+
+
+class _AuditJSON(Func):
+    """A column's value as the JSON the audit trail stores; SQL NULL stays NULL (as the ORM stores ``None``).
+
+    Times take one canonical form (``audit_time``) on both databases.
+    """
+
+    output_field = models.JSONField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        raise NotSupportedError(f"Set-based editorial changes support SQLite and PostgreSQL, not {connection.vendor}.")
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        template = "to_jsonb(%(expressions)s)"
+        if self.source_expressions[0].output_field.get_internal_type() == "DateTimeField":
+            template = f"to_jsonb(to_char(%(expressions)s AT TIME ZONE 'UTC', '{_PG_AUDIT_TIME}'))"
+        return super().as_sql(compiler, connection, template=template, **extra_context)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        kind = self.source_expressions[0].output_field.get_internal_type()
+        template = {
+            "BooleanField": "CASE WHEN %(expressions)s IS NULL THEN NULL WHEN %(expressions)s THEN 'true' ELSE 'false' END",
+            # Stored as "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC (no fraction when it is zero).
+            "DateTimeField": (
+                "CASE WHEN %(expressions)s IS NULL THEN NULL ELSE json_quote(replace(%(expressions)s, ' ', 'T') "
+                "|| CASE WHEN instr(%(expressions)s, '.') > 0 THEN '' ELSE '.000000' END || '+00:00') END"
+            ),
+        }.get(kind, "CAST(%(expressions)s AS TEXT)")
+        return super().as_sql(compiler, connection, template=template, **extra_context)
 
 
 def _real_user(user):

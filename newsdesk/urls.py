@@ -1,5 +1,10 @@
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+
+from articles.sitemaps import SITEMAPS
+from newsdesk import views
+from newsdesk.conditional import conditional_on_catalogue
 
 admin.site.site_header = "Newsdesk"
 admin.site.site_title = "Newsdesk admin"
@@ -8,6 +13,22 @@ admin.site.index_title = "Catalogue"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("newsdesk.api")),
+    path(
+        "sitemap.xml",
+        conditional_on_catalogue(sitemap_views.index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap-index",
+    ),
+    path(
+        "sitemap-<slug:section>.xml",
+        conditional_on_catalogue(sitemap_views.sitemap),
+        {"sitemaps": SITEMAPS, "template_name": "sitemap_section.xml"},
+        name="sitemap-section",
+    ),
+    path("robots.txt", views.robots_txt, name="robots-txt"),
     path("providers/", include("providers.urls")),
     path("", include("articles.urls")),
 ]
+
+handler404 = "newsdesk.views.page_not_found"
+handler500 = "newsdesk.views.server_error"

@@ -1,18 +1,29 @@
 from django.contrib import admin
-from django.db.models import Count
+from django.urls import reverse
+from django.utils import formats
+from django.utils.html import format_html
+
+from articles.admin import article_count_of
+from articles.models import Article
 
 from .models import Provider
 
 
 @admin.register(Provider)
 class ProviderAdmin(admin.ModelAdmin):
-    list_display = ["name", "domain", "article_count"]
+    list_display = ["name", "domain", "article_count", "created_at"]
     search_fields = ["name", "domain"]
+    search_help_text = "Searches names and domains."
     readonly_fields = ["created_at"]
+    ordering = ["name"]
+    sortable_by = ["name", "domain", "article_count", "created_at"]
+    show_facets = admin.ShowFacets.NEVER
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(article_total=Count("articles"))
+        # Counted in the page's one query, only for the page's providers (see article_count_of).
+        return super().get_queryset(request).annotate(article_total=article_count_of(Article, "provider"))
 
     @admin.display(description="articles", ordering="article_total")
     def article_count(self, provider):
-        return provider.article_total
+        url = reverse("admin:articles_article_changelist") + f"?provider__id__exact={provider.pk}"
+        return format_html('<a href="{}">{}</a>', url, formats.number_format(provider.article_total, force_grouping=True))

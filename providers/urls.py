@@ -1,5 +1,9 @@
 from django.urls import path
 
+from providers import views
+
 app_name = "providers"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("<slug:slug>/", views.provider_detail, name="detail"),
+]

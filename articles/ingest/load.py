@@ -365,6 +365,7 @@ def _plan_and_write(candidates: list[_Candidate], *, dry_run: bool, overwrite_ed
         c.file.path: {"path": c.file.path, "content_hash": c.content_hash,
                       "article": all_ids.get(c.article.source_key), "imported_at": now}
         for c in candidates
+        if c.file.path  # an article posted to the API has no file to remember
     }
     insert_rows(SourceFile, sorted(source_files.values(), key=lambda row: row["path"]),
                 conflict="path", update=["content_hash", "article", "imported_at"])
@@ -642,7 +643,7 @@ def import_mapping(mapping, *, body: str = "", source_path: str = "api") -> Mapp
         return MappingImport(outcome=REJECTED, problems=list(result.problems), warnings=list(result.warnings))
     article = result.article
     candidate = _Candidate(
-        file=ArticleFile(path=source_path, display=source_path, source_path=source_path),
+        file=ArticleFile(path="", display=source_path, source_path=source_path),
         content_hash=article.fingerprint,
         report=FileReport(path=source_path, outcome=""),
         article=article,

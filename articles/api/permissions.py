@@ -1,0 +1,23 @@
+"""Who may write through the API: the model permissions, as in the admin."""
+
+from rest_framework.permissions import DjangoModelPermissionsOrAnonReadOnly
+
+from ..services import EDITORIAL_PERMISSION
+
+
+class ArticlePermissions(DjangoModelPermissionsOrAnonReadOnly):
+    """Anyone reads; ``add_article`` ingests (POST); ``change_article`` plus the editorial permission curates (PATCH).
+
+    PATCH only changes the published flag and quality, which the admin reserves for
+    ``articles.change_article_editorial`` (the Editors group has it): the API asks for the same.
+    """
+
+    perms_map = {
+        **DjangoModelPermissionsOrAnonReadOnly.perms_map,
+        "PATCH": ["%(app_label)s.change_%(model_name)s", EDITORIAL_PERMISSION],
+    }
+
+    def has_permission(self, request, view):
+        if request.method.lower() not in view.http_method_names or not hasattr(view, request.method.lower()):
+            return True  # not an action of this address: the view answers 405, whoever asks
+        return super().has_permission(request, view)

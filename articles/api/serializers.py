@@ -1,0 +1,346 @@
+"""The article and topic representations of the API, and what an editor may send.
+
+``ArticleSerializer`` declares every field (that is what the OpenAPI schema shows) and builds
+its output in one pass per article from the rows ``articles.api.rows`` reads, because DRF's
+field-by-field machinery (and model instances) over an article's nested topics, images and
+related links would cost several times the database queries. ``tests/articles/test_api.py``
+checks that the declared fields and the output stay the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from ..models import Article
+from .rows import in_order, parse_datetime_value
+
+HTTP_URL = r"^https?://[^\s/$.?#][^\s]*$"
+SLUG_PLACEHOLDER = "__article_slug__"
+EDITOR_FIELDS = ("extra",)
+PUBLIC_FIELDS = (
+    "id", "slug", "title", "excerpt", "body", "url", "amp_url", "published_at", "category", "type", "quality",
+    "heat", "is_published", "provider", "topics", "images", "related", "links",
+)
+
+
+def fields_for(*, editor: bool) -> list[str]:
+    """The article fields a caller can see (and select with ``fields=``)."""
+    return [*PUBLIC_FIELDS, *EDITOR_FIELDS] if editor else list(PUBLIC_FIELDS)
+
+
+def iso_datetime(value: dt.datetime | None) -> str | None:
+    """UTC, ISO 8601, ``Z`` for the zone: the way DRF writes date-times."""
+    if value is None:
+        return None
+    return value.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+class ProviderSummarySerializer(serializers.Serializer):
+    name = serializers.CharField(read_only=True, help_text="Publisher name.")
+    domain = serializers.CharField(read_only=True, help_text="Normalised domain (lowercase, no leading `www.`).")
+    slug = serializers.SlugField(read_only=True, help_text="Identifies the provider in `/api/v1/providers/{slug}/`.")
+
+
+class TopicSummarySerializer(serializers.Serializer):
+    name = serializers.CharField(read_only=True, help_text="Topic name.")
+    slug = serializers.SlugField(read_only=True, help_text="Identifies the topic in `/api/v1/topics/{slug}/` and `?topic=`.")
+
+
+class ImageSerializer(serializers.Serializer):
+    url = serializers.CharField(read_only=True, help_text="Image address (http or https).")
+    width = serializers.IntegerField(read_only=True, allow_null=True, help_text="Width in pixels, when known.")
+    height = serializers.IntegerField(read_only=True, allow_null=True, help_text="Height in pixels, when known.")
+    title = serializers.CharField(read_only=True, help_text="Caption or title; empty when none.")
+
+
+class RelatedLinkSerializer(serializers.Serializer):
+    title = serializers.CharField(read_only=True, help_text="Title of the related article.")
+    url = serializers.CharField(read_only=True, help_text="Canonical address of the related article.")
+    excerpt = serializers.CharField(read_only=True, help_text="Its excerpt; empty when none.")
+    published_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="When its provider published it (UTC), when known."
+    )
+    provider = ProviderSummarySerializer(read_only=True, allow_null=True, help_text="Its provider, when known.")
+    quality = serializers.IntegerField(read_only=True, allow_null=True, help_text="Its quality score (0–100), when known.")
+    article = serializers.SlugField(
+        read_only=True,
+        allow_null=True,
+        help_text="Our article's slug when the related article is in the catalogue and visible to you; "
+        "otherwise null.",
+    )
+
+
+class ArticleLinksSerializer(serializers.Serializer):
+    self = serializers.URLField(read_only=True, help_text="This article in the API.")
+    html = serializers.URLField(
+        read_only=True, allow_null=True, help_text="The article's public web page; null while it is not published."
+    )
+
+
+class ArticleSerializer(serializers.Serializer):
+    """An article of the catalogue. With `fields=`, only the chosen fields are present."""
+
+    id = serializers.IntegerField(required=False, help_text="Stable numeric identifier.")
+    slug = serializers.SlugField(required=False, help_text="Identifies the article in `/api/v1/articles/{slug}/`.")
+    title = serializers.CharField(required=False, help_text="Headline.")
+    excerpt = serializers.CharField(required=False, help_text="Summary from the source; may be empty.")
+    body = serializers.CharField(
+        required=False, help_text="Full text (Markdown or plain text, never HTML to trust); may be empty."
+    )
+    url = serializers.CharField(
+        required=False, allow_null=True,
+        help_text="Canonical address of the original (normalised); null for a draft that came without one.",
+    )
+    amp_url = serializers.CharField(required=False, allow_null=True, help_text="AMP version of the original, when any.")
+    published_at = serializers.DateTimeField(
+        required=False, allow_null=True, help_text="When the provider published it (UTC), when known."
+    )
+    category = serializers.CharField(required=False, help_text="Category from the source (e.g. `news`); may be empty.")
+    type = serializers.CharField(required=False, help_text="Type from the source (e.g. `article`); may be empty.")
+    quality = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=100,
+        help_text="Editorial quality score, 0–100; null when not scored.",
+    )
+    heat = serializers.IntegerField(required=False, help_text="Popularity score from the pipeline; -1 = not computed.")
+    is_published = serializers.BooleanField(
+        required=False, help_text="Whether readers can see it (always true for callers who are not editors)."
+    )
+    provider = ProviderSummarySerializer(required=False, allow_null=True, help_text="Who published it, when known.")
+    topics = TopicSummarySerializer(many=True, required=False, help_text="What it is about, in the source's order.")
+    images = ImageSerializer(many=True, required=False, help_text="Its images, in the source's order.")
+    related = RelatedLinkSerializer(
+        many=True, required=False, help_text="Related articles found by the pipeline, in the source's order."
+    )
+    links = ArticleLinksSerializer(required=False, help_text="Where to find this article.")
+    extra = serializers.DictField(
+        required=False,
+        help_text="Editors only: source keys this version does not know, verbatim (absent for other callers).",
+    )
+
+    def __init__(self, *args, fields: list[str] | None = None, editor: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.editor = editor
+        available = fields_for(editor=editor)
+        self.selected = [name for name in available if fields is None or name in fields]
+
+    def to_representation(self, row: dict) -> dict:
+        """``row``: an article read by ``articles.api.rows.article_values``."""
+        return {name: getter(row) for name, getter in self._getters()}
+
+    def _getters(self):
+        if not hasattr(self, "_compiled"):
+            request = self.context["request"]
+            root = request.build_absolute_uri("/")[:-1]
+            editor = self.editor
+            # Both addresses depend on the slug only (tests compare them with get_absolute_url()).
+            api_address = root + reverse("api:v1:article-detail", kwargs={"slug": SLUG_PLACEHOLDER})
+            page_address = root + Article(slug=SLUG_PLACEHOLDER).get_absolute_url()
+
+            def provider(row, prefix="provider__"):
+                if row[f"{prefix}slug"] is None:
+                    return None
+                return {"name": row[f"{prefix}name"], "domain": row[f"{prefix}domain"], "slug": row[f"{prefix}slug"]}
+
+            def related(link):
+                visible = link["article_slug"] is not None and (editor or bool(link["article_is_published"]))
+                return {
+                    "title": link["title"],
+                    "url": link["url"],
+                    "excerpt": link["excerpt"],
+                    "published_at": iso_datetime(parse_datetime_value(link["published_at"])),
+                    "provider": provider(link, "provider_"),
+                    "quality": link["quality"],
+                    "article": link["article_slug"] if visible else None,
+                }
+
+            getters = {
+                "id": lambda row: row["id"],
+                "slug": lambda row: row["slug"],
+                "title": lambda row: row["title"],
+                "excerpt": lambda row: row["excerpt"],
+                "body": lambda row: row["body"],
+                "url": lambda row: row["url"] or None,
+                "amp_url": lambda row: row["amp_url"] or None,
+                "published_at": lambda row: iso_datetime(row["published_at"]),
+                "category": lambda row: row["category"],
+                "type": lambda row: row["article_type"],
+                "quality": lambda row: row["quality"],
+                "heat": lambda row: row["heat"],
+                "is_published": lambda row: row["is_published"],
+                "provider": provider,
+                "topics": lambda row: [{"name": t["name"], "slug": t["slug"]} for t in in_order(row["nested_topics"])],
+                "images": lambda row: [
+                    {"url": i["url"], "width": i["width"], "height": i["height"], "title": i["title"]}
+                    for i in in_order(row["nested_images"])
+                ],
+                "related": lambda row: [related(link) for link in in_order(row["nested_related"])],
+                "links": lambda row: {
+                    "self": api_address.replace(SLUG_PLACEHOLDER, row["slug"]),
+                    "html": page_address.replace(SLUG_PLACEHOLDER, row["slug"]) if row["is_published"] else None,
+                },
+                "extra": lambda row: row["extra"],
+            }
+            self._compiled = [(name, getters[name]) for name in self.selected]
+        return self._compiled
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """JSON ``true`` or ``false`` only (DRF also takes ``"yes"``, ``1``, ``"on"``…)."""
+
+    def to_internal_value(self, data):
+        if data is True or data is False:
+            return data
+        self.fail("invalid", input=data)
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """A JSON integer only (DRF also takes ``"50"``, ``50.0``, and ``true`` as 1)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class ArticleCurationSerializer(serializers.Serializer):
+    """What an editor may change through the API; every other field is read-only (a 400 if sent)."""
+
+    is_published = StrictBooleanField(
+        required=False, help_text="Publish (`true`) or hold back (`false`) the article. Audited."
+    )
+    quality = StrictIntegerField(
+        required=False, allow_null=True, min_value=0, max_value=100,
+        help_text="Editorial quality score, a whole number from 0 to 100, or null to clear it. Audited.",
+    )
+
+    def validate(self, attrs):
+        if not isinstance(self.initial_data, dict):
+            return attrs
+        errors = {}
+        for name in self.initial_data:
+            if name in self.fields:
+                continue
+            if name in PUBLIC_FIELDS or name in EDITOR_FIELDS:
+                errors[name] = ["This field is read-only: only is_published and quality can be changed."]
+            else:
+                errors[name] = ["Unknown field: only is_published and quality can be changed."]
+        if errors:
+            raise serializers.ValidationError(errors)
+        if not attrs:
+            raise serializers.ValidationError("Nothing to change: send is_published and/or quality.")
+        return attrs
+
+
+class IngestImageSerializer(serializers.Serializer):
+    url = serializers.CharField(help_text="Image address (http or https).")
+    width = serializers.IntegerField(required=False, allow_null=True, help_text="Width in pixels.")
+    height = serializers.IntegerField(required=False, allow_null=True, help_text="Height in pixels.")
+    isCached = serializers.BooleanField(required=False, allow_null=True, help_text="The pipeline's cache flag.")
+    title = serializers.CharField(required=False, allow_blank=True, help_text="Caption or title.")
+
+
+class IngestProviderSerializer(serializers.Serializer):
+    name = serializers.CharField(required=False, help_text="Publisher name (the domain when absent).")
+    domain = serializers.CharField(
+        required=False, help_text="Publisher domain (taken from the article's URL when absent)."
+    )
+    images = IngestImageSerializer(many=True, required=False, help_text="Logos; the first valid one is kept.")
+
+
+class IngestRelatedSerializer(serializers.Serializer):
+    title = serializers.CharField(help_text="Title of the related article.")
+    webUrl = serializers.RegexField(HTTP_URL, required=False, help_text="Its canonical address (2024 era).")
+    originalUrl = serializers.CharField(required=False, help_text="Its original address (2024 era).")
+    sourceUrl = serializers.CharField(required=False, help_text="Its canonical address (2020 era).")
+    ampWebUrl = serializers.CharField(required=False, help_text="Its AMP address (2024 era).")
+    ampUrl = serializers.CharField(required=False, help_text="Its AMP address (2020 era).")
+    excerpt = serializers.CharField(required=False, allow_blank=True, help_text="Its excerpt.")
+    publishedDateTime = serializers.DateTimeField(required=False, allow_null=True, help_text="When it was published.")
+    type = serializers.CharField(required=False, allow_blank=True, help_text="Its type.")
+    quality = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=100, help_text="Its quality score."
+    )
+    provider = IngestProviderSerializer(required=False, help_text="Its publisher.")
+    images = IngestImageSerializer(many=True, required=False, help_text="Its images.")
+
+
+class ArticleIngestSerializer(serializers.Serializer):
+    """One article in the keys of the article file format (its front matter), plus `body`.
+
+    The 2024 era names the canonical address `webUrl` (or `originalUrl`), the 2020 era `sourceUrl`;
+    `title` and one of those are required. Keys this version does not know are kept verbatim.
+    Validation is the importer's: a problem in the article's own fields rejects it (400, every
+    problem listed); a malformed topic, image or related entry is skipped with a warning.
+    """
+
+    webUrl = serializers.RegexField(HTTP_URL, required=False, help_text="Canonical address, http(s) (2024 era).")
+    originalUrl = serializers.CharField(required=False, help_text="Original address, kept verbatim (2024 era).")
+    ampWebUrl = serializers.CharField(required=False, help_text="AMP address (2024 era).")
+    cdnAmpWebUrl = serializers.CharField(required=False, help_text="AMP cache address (2024 era).")
+    sourceUrl = serializers.RegexField(HTTP_URL, required=False, help_text="Canonical address, http(s) (2020 era).")
+    ampUrl = serializers.CharField(required=False, help_text="AMP address (2020 era).")
+    cdnAmpUrl = serializers.CharField(required=False, help_text="AMP cache address (2020 era).")
+    title = serializers.CharField(required=False, help_text="Headline (required).")
+    excerpt = serializers.CharField(required=False, allow_blank=True, help_text="Summary.")
+    body = serializers.CharField(required=False, allow_blank=True, help_text="Full text: Markdown or plain text.")
+    publishedDateTime = serializers.DateTimeField(
+        required=False, allow_null=True, help_text="When the provider published it (ISO 8601; no zone = UTC)."
+    )
+    category = serializers.CharField(required=False, allow_blank=True, help_text="Category (e.g. `news`).")
+    type = serializers.CharField(required=False, allow_blank=True, help_text="Type (e.g. `article`).")
+    quality = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=100,
+        help_text="Quality score, 0–100 (an editor's score, once set, is kept).",
+    )
+    heat = serializers.IntegerField(required=False, allow_null=True, min_value=-1, help_text="Popularity; -1 = not computed.")
+    published = serializers.BooleanField(
+        required=False, allow_null=True, help_text="Published flag (an editor's decision, once made, is kept)."
+    )
+    provider = IngestProviderSerializer(required=False, help_text="The publisher.")
+    topics = serializers.ListField(child=serializers.CharField(), required=False, help_text="Topic names.")
+    images = IngestImageSerializer(many=True, required=False, help_text="Images, in order.")
+    related = IngestRelatedSerializer(many=True, required=False, help_text="Related articles, in order.")
+    secured = serializers.CharField(
+        required=False, help_text="Opaque encrypted payload, kept byte-for-byte and never shown."
+    )
+
+
+class IngestResultSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(
+        choices=["created", "updated", "unchanged"], read_only=True,
+        help_text="`created`: a new article (201); `updated`: its source fields changed (200); "
+        "`unchanged`: identical to what the catalogue holds (200).",
+    )
+    warnings = serializers.ListField(
+        child=serializers.CharField(), read_only=True,
+        help_text="What was repaired or skipped (e.g. a malformed image), as the importer reports it.",
+    )
+    article = ArticleSerializer(read_only=True, help_text="The article as stored, as an editor sees it.")
+
+
+class TopicLinksSerializer(serializers.Serializer):
+    self = serializers.URLField(read_only=True, help_text="This topic in the API.")
+    articles = serializers.URLField(read_only=True, help_text="Its articles in the API.")
+    html = serializers.URLField(read_only=True, help_text="The topic's public web page.")
+
+
+class TopicSerializer(serializers.Serializer):
+    name = serializers.CharField(read_only=True, help_text="Topic name.")
+    slug = serializers.SlugField(read_only=True, help_text="Identifies the topic in `/api/v1/topics/{slug}/` and `?topic=`.")
+    article_count = serializers.IntegerField(
+        read_only=True, help_text="How many articles visible to you are about this topic."
+    )
+    links = serializers.SerializerMethodField(help_text="Where to find this topic and its articles.")
+
+    @extend_schema_field(TopicLinksSerializer)
+    def get_links(self, topic) -> dict:
+        request = self.context["request"]
+        return {
+            "self": request.build_absolute_uri(reverse("api:v1:topic-detail", kwargs={"slug": topic.slug})),
+            "articles": request.build_absolute_uri(reverse("api:v1:article-list") + f"?topic={topic.slug}"),
+            "html": request.build_absolute_uri(topic.get_absolute_url()),
+        }

@@ -1,0 +1,224 @@
+"""Articles and topics in the REST API (``/api/v1/articles/``, ``/api/v1/topics/``).
+
+Who sees what is decided in ``get_queryset()``: editors (``articles.view_article`` or
+``change_article``) the whole catalogue, everyone else ``Article.objects.published()``.
+Writes need the model permissions (``ArticlePermissions``): ``change_article`` and the editorial
+permission to PATCH, ``add_article`` to POST; they go through ``articles.services`` and the
+importer's loader, like the admin's and ``import_articles``'.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from newsdesk.api_errors import error_body
+from newsdesk.api_pagination import SortKey
+from newsdesk.api_schema import conditional_get_parameters, error_responses, not_modified_response
+from newsdesk.api_support import ConditionalGetMixin, requested_fields
+
+from ..filters import ArticleFilterSet, can_view_unpublished
+from ..ingest.load import REJECTED, import_mapping
+from ..models import Article, EditorialChange, Topic
+from ..services import article_publish, article_set_quality, article_unpublish
+from .permissions import ArticlePermissions
+from .rows import article_values
+from .serializers import (
+    EDITOR_FIELDS,
+    PUBLIC_FIELDS,
+    ArticleCurationSerializer,
+    ArticleIngestSerializer,
+    ArticleSerializer,
+    IngestResultSerializer,
+    TopicSerializer,
+    fields_for,
+)
+
+FIELDS_PARAMETER = OpenApiParameter(
+    "fields",
+    {"type": "array", "items": {"type": "string", "enum": [*PUBLIC_FIELDS, *EDITOR_FIELDS]}},
+    style="form",
+    explode=False,
+    description="Sparse fieldset: the comma-separated fields to return (e.g. `fields=slug,title,published_at`); "
+    "all of them when absent. An unknown name is a 400. `extra` is for editors only.",
+)
+
+ARTICLE_SLUG = OpenApiParameter(
+    "slug", str, OpenApiParameter.PATH, description="The article's slug (`slug` in its representation)."
+)
+TOPIC_SLUG = OpenApiParameter("slug", str, OpenApiParameter.PATH, description="The topic's slug.")
+
+INGEST_EXAMPLE = {
+    "webUrl": "https://example.com/news/2024/rates-held",
+    "title": "Central bank holds rates",
+    "excerpt": "The bank kept its main rate unchanged.",
+    "publishedDateTime": "2024-03-01T10:00:00Z",
+    "category": "news",
+    "type": "article",
+    "quality": 60,
+    "heat": -1,
+    "published": False,
+    "provider": {"name": "Example News", "domain": "example.com"},
+    "topics": ["Economy"],
+    "images": [{"url": "https://example.com/img/rates.jpg", "width": 1200, "height": 675}],
+    "body": "The bank's committee voted 7–2 …",
+}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List articles",
+        description="Articles, newest first by default, one page at a time (follow `next`). "
+        "Anonymous callers and non-editors see published articles only.",
+        parameters=[FIELDS_PARAMETER, *conditional_get_parameters()],
+        responses={200: ArticleSerializer(many=True), 304: not_modified_response(), **error_responses(400, 401, 406, 429)},
+    ),
+    retrieve=extend_schema(
+        summary="Get an article",
+        description="One article by slug. An article that is not published is a 404 for callers who are not editors.",
+        parameters=[ARTICLE_SLUG, FIELDS_PARAMETER, *conditional_get_parameters()],
+        responses={200: ArticleSerializer, 304: not_modified_response(), **error_responses(400, 401, 404, 406, 429)},
+    ),
+    partial_update=extend_schema(
+        summary="Curate an article (editors)",
+        description="Publish, hold back or score an article. Needs the `articles.change_article` and "
+        "`articles.change_article_editorial` permissions (the Editors group has both). "
+        "Each change is recorded in the editorial audit trail (via API) and protects the value from later "
+        "imports. Every other field is read-only: sending one is a 400.",
+        parameters=[ARTICLE_SLUG],
+        request=ArticleCurationSerializer,
+        responses={200: ArticleSerializer, **error_responses(400, 401, 403, 404, 406, 413, 415, 429)},
+    ),
+    create=extend_schema(
+        summary="Ingest an article (editors)",
+        description="One article as a JSON object with the keys of the article file format (`webUrl` or "
+        "`sourceUrl`, `title`, `excerpt`, `publishedDateTime`, `provider`, `topics`, `images`, `related`, "
+        "`secured`, …) plus `body`, validated and written exactly like `import_articles` does with a file: "
+        "created (201) or updated (200) on its canonical URL; editorial values an editor has set are kept. "
+        "A rejected article is a 400 listing every problem. Needs the `articles.add_article` permission.",
+        request=ArticleIngestSerializer,
+        examples=[OpenApiExample("A 2024-era article", value=INGEST_EXAMPLE, request_only=True)],
+        responses={
+            201: OpenApiResponse(IngestResultSerializer, description="Created."),
+            200: OpenApiResponse(IngestResultSerializer, description="Updated, or unchanged."),
+            **error_responses(400, 401, 403, 406, 413, 415, 429),
+        },
+    ),
+)
+class ArticleViewSet(ConditionalGetMixin, viewsets.GenericViewSet):
+    permission_classes = [ArticlePermissions]
+    lookup_field = "slug"
+    lookup_value_regex = r"[-\w]+"
+    serializer_class = ArticleSerializer
+    filterset_class = ArticleFilterSet
+    http_method_names = ["get", "head", "options", "post", "patch"]
+
+    @cached_property
+    def for_editor(self) -> bool:
+        return can_view_unpublished(self.request.user)
+
+    def get_queryset(self):
+        return Article.objects.all() if self.for_editor else Article.objects.published()
+
+    def filter_queryset(self, queryset):
+        if not any(name in self.request.query_params for name in ArticleFilterSet.base_filters):
+            return queryset  # nothing to filter or order by: skip building the FilterSet and its form
+        return super().filter_queryset(queryset)
+
+    def list(self, request, *args, **kwargs):
+        fields = requested_fields(request, fields_for(editor=self.for_editor))
+        queryset = self.filter_queryset(self.get_queryset())
+        rows = self.paginate_queryset(article_values(queryset, fields, ordering_column=SortKey.of(queryset).name))
+        return self.get_paginated_response(self._represent(rows, fields, many=True))
+
+    def retrieve(self, request, *args, **kwargs):
+        fields = requested_fields(request, fields_for(editor=self.for_editor))
+        return Response(self._read_one(self.get_queryset().filter(slug=kwargs[self.lookup_field]), fields))
+
+    def partial_update(self, request, *args, **kwargs):
+        # Not self.get_object(): list filters do not apply to an article's own address.
+        article = get_object_or_404(self.get_queryset().only("pk"), slug=kwargs[self.lookup_field])
+        curation = ArticleCurationSerializer(data=request.data)
+        curation.is_valid(raise_exception=True)
+        changes = curation.validated_data
+        with transaction.atomic():
+            if "is_published" in changes:
+                change = article_publish if changes["is_published"] else article_unpublish
+                change(article=article, user=request.user, via=EditorialChange.Via.API)
+            if "quality" in changes:
+                article_set_quality(
+                    article=article, quality=changes["quality"], user=request.user, via=EditorialChange.Via.API
+                )
+        return Response(self._read_one(self.get_queryset().filter(pk=article.pk), fields_for(editor=self.for_editor)))
+
+    def create(self, request, *args, **kwargs):
+        if not isinstance(request.data, dict):
+            raise ValidationError(
+                {"article": ["The body must be a JSON object with the article file format's keys, and body."]}
+            )
+        mapping = dict(request.data)
+        body = mapping.pop("body", None)
+        if body is not None and not isinstance(body, str):
+            raise ValidationError({"body": ["body must be text (a JSON string)."]})
+        result = import_mapping(mapping, body=body or "", source_path="api")
+        if result.outcome == REJECTED:
+            return Response(
+                error_body(400, "The article was rejected: " + "; ".join(result.problems), "invalid",
+                           {"article": result.problems}),
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        # Whoever may add articles sees what they sent, unknown keys included.
+        representation = self._read_one(
+            Article.objects.filter(pk=result.article_id), fields_for(editor=True), editor=True
+        )
+        created = result.outcome == "created"
+        return Response(
+            {"outcome": result.outcome, "warnings": result.warnings, "article": representation},
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+            headers={"Location" if created else "Content-Location": representation["links"]["self"]},
+        )
+
+    def _read_one(self, queryset, fields, *, editor=None) -> dict:
+        row = article_values(queryset, fields).first()
+        if row is None:
+            raise Http404
+        return self._represent(row, fields, editor=editor)
+
+    def _represent(self, rows, fields, *, many=False, editor=None):
+        editor = self.for_editor if editor is None else editor
+        return ArticleSerializer(rows, many=many, fields=fields, editor=editor, context=self.get_serializer_context()).data
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List topics",
+        description="Every topic, by name, with the number of articles visible to you about it.",
+        parameters=conditional_get_parameters(),
+        responses={200: TopicSerializer(many=True), 304: not_modified_response(), **error_responses(400, 401, 406, 429)},
+    ),
+    retrieve=extend_schema(
+        summary="Get a topic",
+        description="One topic by slug, with its article count.",
+        parameters=[TOPIC_SLUG, *conditional_get_parameters()],
+        responses={200: TopicSerializer, 304: not_modified_response(), **error_responses(401, 404, 406, 429)},
+    ),
+)
+class TopicViewSet(ConditionalGetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    lookup_field = "slug"
+    lookup_value_regex = r"[-\w]+"
+    serializer_class = TopicSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        if can_view_unpublished(self.request.user):
+            count = Count("tagged_articles")
+        else:
+            count = Count("tagged_articles", filter=Q(tagged_articles__content_object__is_published=True))
+        return Topic.objects.annotate(article_count=count).order_by("name", "pk")

@@ -1,0 +1,398 @@
+"""The article API as readers see it: representation, visibility, sparse fieldsets, query counts.
+
+The fixtures defined here are shared by the other ``test_api*`` modules (imported from here).
+"""
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from articles.api.serializers import EDITOR_FIELDS, PUBLIC_FIELDS, ArticleSerializer
+from articles.models import Article, ArticleImage, RelatedLink, TaggedTopic, Topic
+from articles.services import article_publish
+from providers.models import Provider
+
+BASE_DATE = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+EDITOR_PERMISSIONS = ["view_article", "change_article", "change_article_editorial", "add_article"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Rate limits live in the cache: each test starts with none used."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+def user_with(django_user_model, username, codenames):
+    user = django_user_model.objects.create_user(username=username)
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label="articles", codename__in=codenames))
+    return user
+
+
+@pytest.fixture
+def api_editor(db, django_user_model):
+    """A user with the article permissions the API asks for."""
+    return user_with(django_user_model, "api-editor", EDITOR_PERMISSIONS)
+
+
+def token_client(user) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return client
+
+
+@pytest.fixture
+def editor_api(api_editor):
+    """An API client authenticated as ``api_editor`` with a token."""
+    return token_client(api_editor)
+
+
+@pytest.fixture
+def reader_api(db, django_user_model):
+    """Authenticated, but with no permission at all."""
+    return token_client(django_user_model.objects.create_user(username="reader"))
+
+
+@pytest.fixture
+def build_catalogue(make_article):
+    """``build(n)`` creates n articles (published unless told), each with two topics, an image and
+    two related links, one of them to the previous article. Returns them oldest first."""
+    topics = [Topic.objects.get_or_create(slug=slug, defaults={"name": name})[0]
+              for slug, name in (("ai", "AI"), ("science", "Science"), ("politics", "Politics"))]
+    bbc = Provider.objects.get_or_create(domain="bbc.com", defaults={"name": "BBC", "slug": "bbc-com"})[0]
+    made: list[Article] = []
+
+    def build(count: int, *, published: bool = True, **fields) -> list[Article]:
+        batch = []
+        for _ in range(count):
+            index = len(made)
+            article = make_article(
+                title=f"Story {index:03d}",
+                excerpt=f"Excerpt {index}",
+                body=f"Body of story {index}",
+                published_at=BASE_DATE + dt.timedelta(hours=index),
+                is_published=published,
+                quality=index % 101,
+                heat=index * 10,
+                category="news",
+                article_type="article",
+                **fields,
+            )
+            TaggedTopic.objects.bulk_create([
+                TaggedTopic(content_object=article, tag=topics[index % 3], position=0),
+                TaggedTopic(content_object=article, tag=topics[(index + 1) % 3], position=1),
+            ])
+            ArticleImage.objects.create(article=article, position=0, url=f"https://img.example.com/{index}.jpg",
+                                        width=640, height=480, title=f"Image {index}")
+            RelatedLink.objects.create(source=article, position=0, title="Elsewhere", url=f"https://bbc.com/{index}",
+                                       provider=bbc, quality=70)
+            if made:
+                previous = made[-1]
+                RelatedLink.objects.create(source=article, position=1, title=previous.title, url=previous.url,
+                                           article=previous)
+            made.append(article)
+            batch.append(article)
+        return batch
+
+    return build
+
+
+@pytest.fixture
+def published_seeds(imported_seeds):
+    """The seeds imported, then 000, 002 and 003 published (001 and the body-only draft stay held back)."""
+    for article in Article.objects.exclude(source_path__startswith="001").filter(is_draft=False):
+        article_publish(article=article)
+    return imported_seeds
+
+
+def seed(prefix: str) -> Article:
+    return Article.objects.get(source_path__startswith=prefix)
+
+
+def results(response) -> list[dict]:
+    assert response.status_code == 200, response.content
+    return response.json()["results"]
+
+
+# --------------------------------------------------------------------------- visibility
+
+
+def test_anonymous_callers_see_published_articles_only(api, build_catalogue):
+    published = build_catalogue(3)
+    build_catalogue(2, published=False)
+    slugs = [item["slug"] for item in results(api.get("/api/v1/articles/"))]
+    assert slugs == [article.slug for article in reversed(published)]
+
+
+def test_an_unpublished_article_is_a_404_indistinguishable_from_a_missing_one(api, build_catalogue):
+    held_back = build_catalogue(1, published=False)[0]
+    hidden = api.get(f"/api/v1/articles/{held_back.slug}/")
+    missing = api.get("/api/v1/articles/no-such-article/")
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.json() == missing.json() == {"status": 404, "code": "not_found", "detail": "Not found."}
+
+
+def test_authenticated_users_without_permissions_see_published_only(reader_api, build_catalogue):
+    build_catalogue(1)
+    held_back = build_catalogue(1, published=False)[0]
+    assert len(results(reader_api.get("/api/v1/articles/"))) == 1
+    assert reader_api.get(f"/api/v1/articles/{held_back.slug}/").status_code == 404
+
+
+def test_editors_see_every_article(editor_api, build_catalogue):
+    build_catalogue(2)
+    held_back = build_catalogue(1, published=False)[0]
+    assert len(results(editor_api.get("/api/v1/articles/"))) == 3
+    response = editor_api.get(f"/api/v1/articles/{held_back.slug}/")
+    assert response.status_code == 200
+    assert response.json()["is_published"] is False
+
+
+def test_the_editors_group_sees_every_article(api, build_catalogue, django_user_model):
+    from articles.services import editors_group_ensure
+
+    editors_group_ensure()
+    user = django_user_model.objects.create_user(username="grouped")
+    user.groups.add(Group.objects.get(name="Editors"))
+    held_back = build_catalogue(1, published=False)[0]
+    assert token_client(user).get(f"/api/v1/articles/{held_back.slug}/").status_code == 200
+
+
+# --------------------------------------------------------------------------- representation
+
+
+def test_article_json_has_exactly_the_documented_fields(api, editor_api, published_seeds):
+    slug = seed("000").slug
+    anonymous = api.get(f"/api/v1/articles/{slug}/").json()
+    assert list(anonymous) == list(PUBLIC_FIELDS)
+    editor = editor_api.get(f"/api/v1/articles/{slug}/").json()
+    assert list(editor) == [*PUBLIC_FIELDS, *EDITOR_FIELDS]
+    # The schema's declared fields and the fast representation never drift apart.
+    assert set(ArticleSerializer().fields) == {*PUBLIC_FIELDS, *EDITOR_FIELDS}
+
+
+def test_article_json_values_come_from_the_catalogue(api, published_seeds):
+    article = seed("000")
+    data = api.get(f"/api/v1/articles/{article.slug}/").json()
+    assert data["id"] == article.pk
+    assert data["title"] == article.title
+    assert data["excerpt"] == article.excerpt
+    assert data["body"] == article.body
+    assert data["url"] == article.url
+    assert data["amp_url"] == (article.amp_url or None)
+    assert data["published_at"] == article.published_at.isoformat().replace("+00:00", "Z")
+    assert data["category"] == article.category
+    assert data["type"] == article.article_type
+    assert data["quality"] == article.quality
+    assert data["heat"] == article.heat
+    assert data["is_published"] is True
+    assert data["provider"] == {"name": article.provider.name, "domain": article.provider.domain,
+                                "slug": article.provider.slug}
+    assert data["topics"] == [{"name": topic.name, "slug": topic.slug} for topic in article.ordered_topics]
+    assert data["images"] == [
+        {"url": image.url, "width": image.width, "height": image.height, "title": image.title}
+        for image in article.images.order_by("position")
+    ]
+    links = list(article.related_links.select_related("provider").order_by("position"))
+    assert links and data["related"] == [
+        {
+            "title": link.title,
+            "url": link.url,
+            "excerpt": link.excerpt,
+            "published_at": link.published_at.isoformat().replace("+00:00", "Z") if link.published_at else None,
+            "provider": {"name": link.provider.name, "domain": link.provider.domain, "slug": link.provider.slug}
+            if link.provider else None,
+            "quality": link.quality,
+            "article": None,  # none of 000's related articles is in the catalogue
+        }
+        for link in links
+    ]
+    assert any(item["published_at"] for item in data["related"])
+
+
+def test_links_are_the_api_address_and_the_public_page(api, editor_api, published_seeds):
+    article = seed("000")
+    links = api.get(f"/api/v1/articles/{article.slug}/").json()["links"]
+    assert links == {
+        "self": f"http://testserver/api/v1/articles/{article.slug}/",
+        "html": f"http://testserver{article.get_absolute_url()}",
+    }
+    assert api.get(links["self"]).status_code == 200
+    held_back = seed("001")
+    assert editor_api.get(f"/api/v1/articles/{held_back.slug}/").json()["links"]["html"] is None
+
+
+def test_related_article_is_our_slug_only_when_visible_to_the_caller(api, editor_api, published_seeds):
+    # 001 (held back) cites 000 (published); make 000 cite 001 too, to see both directions.
+    citing, cited = seed("001"), seed("000")
+    RelatedLink.objects.create(source=cited, position=99, title=citing.title, url=citing.url, article=citing)
+
+    def targets(client, slug):
+        return {item["url"]: item["article"] for item in client.get(f"/api/v1/articles/{slug}/").json()["related"]}
+
+    assert targets(editor_api, citing.slug)[cited.url] == cited.slug
+    assert targets(api, cited.slug)[citing.url] is None  # held back: not visible to readers
+    assert targets(editor_api, cited.slug)[citing.url] == citing.slug
+    outside = [slug for url, slug in targets(api, cited.slug).items() if url != citing.url]
+    assert outside and all(slug is None for slug in outside)  # not in the catalogue
+
+
+def test_secured_is_never_in_any_response(api, editor_api, published_seeds):
+    secrets = [secured for secured in Article.objects.values_list("secured", flat=True) if secured]
+    assert secrets
+    bodies = [
+        api.get("/api/v1/articles/").content,
+        editor_api.get("/api/v1/articles/").content,
+        editor_api.get("/api/v1/articles/?fields=extra,body").content,
+        *[editor_api.get(f"/api/v1/articles/{slug}/").content for slug in Article.objects.values_list("slug", flat=True)],
+    ]
+    for body in bodies:
+        assert b"secured" not in body
+        for secret in secrets:
+            assert secret.split(";")[0][:40].encode() not in body
+
+
+def test_unknown_source_keys_are_shown_to_editors_only(api, editor_api, build_catalogue):
+    article = build_catalogue(1, extra={"nextVersionField": {"x": 1}})[0]
+    assert "extra" not in api.get(f"/api/v1/articles/{article.slug}/").json()
+    assert editor_api.get(f"/api/v1/articles/{article.slug}/").json()["extra"] == {"nextVersionField": {"x": 1}}
+
+
+def test_a_body_only_draft_has_null_url_and_no_date(editor_api, published_seeds):
+    draft = Article.objects.get(is_draft=True)
+    data = editor_api.get(f"/api/v1/articles/{draft.slug}/").json()
+    assert data["url"] is None and data["published_at"] is None and data["provider"] is None
+    assert data["body"] == draft.body
+
+
+# --------------------------------------------------------------------------- sparse fieldsets
+
+
+def test_fields_selects_a_subset_in_the_documented_order(api, build_catalogue):
+    article = build_catalogue(1)[0]
+    data = api.get(f"/api/v1/articles/{article.slug}/?fields=title,slug").json()
+    assert data == {"slug": article.slug, "title": article.title}
+    listed = results(api.get("/api/v1/articles/?fields=links&fields=id"))
+    assert list(listed[0]) == ["id", "links"]
+
+
+@pytest.mark.parametrize("fields", ["titel", "title,secured", "extra", ",", "source_key"])
+def test_unknown_or_unavailable_fields_are_a_400_naming_the_parameter(api, build_catalogue, fields):
+    article = build_catalogue(1)[0]
+    for url in ("/api/v1/articles/", f"/api/v1/articles/{article.slug}/"):
+        response = api.get(url, {"fields": fields})
+        assert response.status_code == 400
+        assert list(response.json()["errors"]) == ["fields"]
+
+
+def test_editors_may_select_extra(editor_api, build_catalogue):
+    article = build_catalogue(1, extra={"k": "v"})[0]
+    assert editor_api.get(f"/api/v1/articles/{article.slug}/?fields=extra").json() == {"extra": {"k": "v"}}
+
+
+# --------------------------------------------------------------------------- query counts
+
+
+@pytest.mark.parametrize("catalogue_size", [3, 40])
+@pytest.mark.parametrize("page_size", [1, 100])
+def test_article_list_costs_a_constant_number_of_queries(
+    api, build_catalogue, django_assert_max_num_queries, catalogue_size, page_size
+):
+    build_catalogue(catalogue_size)
+    build_catalogue(2, published=False)
+    # One query for the page with its topics, images and related links; a second one only when
+    # the page reaches the articles without the sort value (no date), which come last.
+    with django_assert_max_num_queries(2):
+        page = results(api.get(f"/api/v1/articles/?page_size={page_size}"))
+    assert len(page) == min(page_size, catalogue_size)
+    assert all(item["topics"] and item["images"] and item["related"] for item in page)
+    with django_assert_max_num_queries(2):
+        results(api.get(f"/api/v1/articles/?page_size={page_size}&topic=ai&topic=science&ordering=-quality"))
+
+
+@pytest.mark.parametrize("catalogue_size", [3, 40])
+def test_article_list_for_an_editor_costs_a_constant_number_of_queries(
+    editor_api, build_catalogue, django_assert_max_num_queries, catalogue_size
+):
+    build_catalogue(catalogue_size)
+    # + the token, and the user's permissions (two queries)
+    with django_assert_max_num_queries(5):
+        assert len(results(editor_api.get("/api/v1/articles/?page_size=100"))) == catalogue_size
+
+
+@pytest.mark.parametrize("catalogue_size", [3, 40])
+def test_article_detail_costs_a_constant_number_of_queries(
+    api, build_catalogue, django_assert_max_num_queries, catalogue_size
+):
+    articles = build_catalogue(catalogue_size)
+    with django_assert_max_num_queries(1):
+        assert api.get(f"/api/v1/articles/{articles[-1].slug}/").status_code == 200
+
+
+def test_a_list_reads_only_the_columns_asked_for(api, build_catalogue, django_assert_max_num_queries):
+    build_catalogue(5)
+    with django_assert_max_num_queries(2) as queries:
+        assert len(results(api.get("/api/v1/articles/?fields=slug,title,published_at"))) == 5
+    sql = queries.captured_queries[0]["sql"]
+    assert '"body"' not in sql and "taggedtopic" not in sql and "relatedlink" not in sql
+
+
+@pytest.mark.parametrize("catalogue_size", [3, 40])
+def test_topic_list_and_detail_cost_a_constant_number_of_queries(
+    api, build_catalogue, django_assert_max_num_queries, catalogue_size
+):
+    build_catalogue(catalogue_size)
+    with django_assert_max_num_queries(1):
+        assert len(results(api.get("/api/v1/topics/?page_size=100"))) == 3
+    with django_assert_max_num_queries(1):
+        assert api.get("/api/v1/topics/ai/").status_code == 200
+
+
+# --------------------------------------------------------------------------- topics
+
+
+def test_topics_list_with_counts_of_visible_articles(api, editor_api, build_catalogue):
+    build_catalogue(3)  # topics: 0 → ai, science; 1 → science, politics; 2 → politics, ai
+    build_catalogue(1, published=False)  # 3 → ai, science
+    listed = {item["slug"]: item["article_count"] for item in results(api.get("/api/v1/topics/"))}
+    assert listed == {"ai": 2, "politics": 2, "science": 2}
+    as_editor = {item["slug"]: item["article_count"] for item in results(editor_api.get("/api/v1/topics/"))}
+    assert as_editor == {"ai": 3, "politics": 2, "science": 3}
+
+
+def test_topic_detail(api, build_catalogue):
+    build_catalogue(1)
+    data = api.get("/api/v1/topics/ai/").json()
+    assert data == {
+        "name": "AI",
+        "slug": "ai",
+        "article_count": 1,
+        "links": {
+            "self": "http://testserver/api/v1/topics/ai/",
+            "articles": "http://testserver/api/v1/articles/?topic=ai",
+            "html": f"http://testserver{Topic.objects.get(slug='ai').get_absolute_url()}",
+        },
+    }
+    assert [item["slug"] for item in results(api.get(data["links"]["articles"]))]
+    assert api.get("/api/v1/topics/nope/").status_code == 404
+
+
+def test_topics_are_listed_by_name_and_paginated(api, db):
+    for name in ["Zebra", "apple", "Mango", "Kiwi", "Banana"]:
+        Topic.objects.create(name=name, slug=name.lower())
+    first = api.get("/api/v1/topics/?page_size=2").json()
+    second = api.get(first["next"]).json()
+    third = api.get(second["next"]).json()
+    names = [item["name"] for page in (first, second, third) for item in page["results"]]
+    assert sorted(names, key=str.casefold) == sorted(["Zebra", "apple", "Mango", "Kiwi", "Banana"], key=str.casefold)
+    assert len(set(names)) == 5 and third["next"] is None

@@ -1,0 +1,163 @@
+"""The editorial admin in real Chromium, as an editor uses it: log in, read the dashboard, filter
+the list, publish two articles with the bulk action, score one in the list, and check the public
+article pages. Screenshots of the dashboard and the changelist go to artifacts/screenshots/.
+
+The admin pages run under the site's Content-Security-Policy (no inline script or style): any
+violation logged by the browser fails the test. External images get a local placeholder, so the
+run needs no network.
+"""
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+
+from articles.models import Article, ArticleImage, EditorialChange
+from articles.templatetags.newsdesk_admin import DASHBOARD_CACHE_KEY
+from tests.articles.admin_support import PASSWORD, bulk_articles, provider, topic
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PLACEHOLDER = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="64" height="40" viewBox="0 0 16 10">'
+    '<rect width="16" height="10" fill="#9aa5b1"/></svg>'
+)
+
+
+class Session:
+    """A page on the live server that records CSP violations and failed same-origin requests."""
+
+    def __init__(self, page, base_url: str):
+        self.page, self.base_url = page, base_url
+        self.csp_violations: list[str] = []
+        self.broken: list[str] = []
+        page.on("console", self._console)
+        page.on("response", self._response)
+        page.context.route("**/*", self._route)
+
+    def _console(self, message):
+        if "Content Security Policy" in message.text:
+            self.csp_violations.append(f"{self.page.url}: {message.text}")
+
+    def _response(self, response):
+        if response.url.startswith(self.base_url) and response.status >= 400:
+            self.broken.append(f"{response.status} {response.url}")
+
+    def _route(self, route):
+        if route.request.url.startswith(self.base_url):
+            route.continue_()
+        elif route.request.resource_type == "image":
+            route.fulfill(status=200, content_type="image/svg+xml", body=PLACEHOLDER)
+        else:
+            route.abort()
+
+    def open(self, path: str):
+        return self.page.goto(self.base_url + path)
+
+    def messages(self) -> str:
+        return self.page.locator(".messagelist").inner_text()
+
+
+@pytest.fixture
+def desk(monkeypatch):
+    """An editor created the documented way (``make editor`` runs this command)."""
+    monkeypatch.setenv("NEWSDESK_EDITOR_PASSWORD", PASSWORD)
+    call_command("create_editor", "desk", "--no-input", verbosity=0)
+    cache.delete(DASHBOARD_CACHE_KEY)
+    yield "desk"
+    cache.delete(DASHBOARD_CACHE_KEY)
+
+
+@pytest.fixture
+def catalogue():
+    herald = provider("herald.example", "The Herald")
+    others = [provider(f"paper{n}.example", f"Paper {n}") for n in range(30)]
+    courts = topic("Courts")
+    mine = bulk_articles(3, source=herald, topic=courts)
+    for n, source in enumerate(others):
+        bulk_articles(2, start=100 + 2 * n, source=source, topic=topic("AI"))
+    ArticleImage.objects.filter(article__in=mine).update(url="https://img.example.com/herald.jpg")
+    return mine
+
+
+@pytest.fixture
+def desktop(browser):
+    """An editor's desktop: wider than the site tests' page, as the admin has a sidebar and filters."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+def test_editor_filters_publishes_scores_and_sees_the_public_page(live_server, browser, desktop, screenshot, desk, catalogue):
+    first, second, third = catalogue
+    page = desktop
+    admin = Session(page, live_server.url)
+
+    admin.open("/admin/login/?next=/admin/")
+    page.fill("#id_username", desk)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+
+    # The dashboard: five pictures, the app list below.
+    page.wait_for_selector(".nd-dashboard")
+    assert page.locator(".nd-dashboard svg[role=img]").count() == 5
+    assert "The Herald" in page.locator(".nd-dashboard").text_content()  # the top provider
+    assert page.locator("#content-main .app-articles").count() == 1
+
+    # Find the provider through the filter's search box, not a 31-item list.
+    admin.open("/admin/articles/article/")
+    assert page.locator("#changelist-filter").get_by_role("link", name="Paper 7").count() == 0
+    page.fill("#nd-filter-provider_q", "herald")
+    page.press("#nd-filter-provider_q", "Enter")
+    page.locator("#changelist-filter").get_by_role("link", name="The Herald").click()
+    page.wait_for_url("**provider__id__exact=*")
+    assert page.locator("#result_list tbody tr").count() == 3
+
+    # Publish two with the bulk action.
+    page.check(f"input.action-select[value='{first.pk}']")
+    page.check(f"input.action-select[value='{second.pk}']")
+    page.select_option("select[name=action]", "publish_selected")
+    page.click("button[name=index]")
+    page.wait_for_selector(".messagelist")
+    assert "Published 2 articles." in admin.messages()
+
+    # Score one in the list and save.
+    row = page.locator("#result_list tbody tr", has=page.locator(f"input.action-select[value='{first.pk}']"))
+    row.locator("input[name$='-quality']").fill("88")
+    page.click("input[name=_save]")
+    page.wait_for_selector(".messagelist")
+    assert "1 article was changed successfully." in admin.messages()
+    assert row.locator("input[name$='-quality']").input_value() == "88"
+    screenshot(page, "admin-changelist")
+
+    stored = {a.pk: (a.is_published, a.quality) for a in Article.objects.filter(pk__in=[first.pk, second.pk, third.pk])}
+    assert stored == {first.pk: (True, 88), second.pk: (True, 50), third.pk: (False, 50)}
+    audited = {(c.article_id, c.field, c.via) for c in EditorialChange.objects.all()}
+    assert audited == {(first.pk, "is_published", "bulk"), (second.pk, "is_published", "bulk"), (first.pk, "quality", "admin")}
+
+    # The change form shows the audit trail; the dashboard counts the two publications.
+    admin.open(f"/admin/articles/article/{first.pk}/change/")
+    assert page.locator(".nd-history tbody tr").count() == 2
+    screenshot(page, "admin-change-form")
+    cache.delete(DASHBOARD_CACHE_KEY)
+    admin.open("/admin/")
+    assert "2 of 63 articles are published" in page.locator("#nd-share-desc").text_content()
+    screenshot(page, "admin-dashboard")
+
+    # The editor previews the unpublished one from "View on site"...
+    admin.open(f"/admin/articles/article/{third.pk}/change/")
+    page.get_by_role("link", name="Preview on site (unpublished)").click()
+    page.wait_for_url(f"**{third.get_absolute_url()}")
+    assert third.title in page.locator("h1").inner_text()
+    assert admin.csp_violations == [] and admin.broken == []
+
+    # ...and a reader sees the published articles, not the held-back one.
+    reader_context = browser.new_context()
+    reader = Session(reader_context.new_page(), live_server.url)
+    try:
+        assert reader.open(first.get_absolute_url()).status == 200
+        assert first.title in reader.page.locator("h1").inner_text()
+        assert reader.open(second.get_absolute_url()).status == 200
+        assert reader.open(third.get_absolute_url()).status == 404
+        assert reader.csp_violations == []
+    finally:
+        reader_context.close()

@@ -1,0 +1,76 @@
+"""Providers in the API: listed by name with counts of visible articles, a constant number of queries."""
+
+import pytest
+
+from providers.models import Provider
+from tests.articles.test_api import (  # noqa: F401 (fixtures)
+    api,
+    api_editor,
+    build_catalogue,
+    editor_api,
+    fresh_rate_limits,
+    results,
+)
+
+
+def test_providers_list_with_counts_of_visible_articles(api, editor_api, build_catalogue):
+    build_catalogue(3)
+    build_catalogue(2, published=False)
+    listed = {item["slug"]: item["article_count"] for item in results(api.get("/api/v1/providers/"))}
+    # bbc.com is only cited in related links: listed, with no article of its own.
+    assert listed == {"example-com": 3, "bbc-com": 0}
+    as_editor = {item["slug"]: item["article_count"] for item in results(editor_api.get("/api/v1/providers/"))}
+    assert as_editor == {"example-com": 5, "bbc-com": 0}
+
+
+def test_provider_detail(api, build_catalogue):
+    build_catalogue(2)
+    provider = Provider.objects.get(slug="example-com")
+    provider.logo_url, provider.logo_width, provider.logo_height = "/logo.png", 64, 32
+    provider.save()
+    assert api.get("/api/v1/providers/example-com/").json() == {
+        "name": "Example News",
+        "domain": "example.com",
+        "slug": "example-com",
+        "logo": {"url": "/logo.png", "width": 64, "height": 32},
+        "article_count": 2,
+        "links": {
+            "self": "http://testserver/api/v1/providers/example-com/",
+            "articles": "http://testserver/api/v1/articles/?provider=example-com",
+            "html": f"http://testserver{provider.get_absolute_url()}",
+        },
+    }
+    assert api.get("/api/v1/providers/bbc-com/").json()["logo"] is None
+    assert api.get("/api/v1/providers/nobody/").status_code == 404
+
+
+def test_a_providers_articles_link_lists_its_articles(api, build_catalogue):
+    articles = build_catalogue(2)
+    link = api.get("/api/v1/providers/example-com/").json()["links"]["articles"]
+    assert [item["slug"] for item in results(api.get(link))] == [a.slug for a in reversed(articles)]
+
+
+def test_providers_are_paginated_by_name(api, db):
+    for index in range(5):
+        Provider.objects.create(name=f"Provider {index}", domain=f"p{index}.example", slug=f"p{index}-example")
+    first = api.get("/api/v1/providers/?page_size=2").json()
+    names = [item["name"] for item in first["results"]]
+    url = first["next"]
+    while url:
+        page = api.get(url).json()
+        names += [item["name"] for item in page["results"]]
+        url = page["next"]
+    assert names == [f"Provider {index}" for index in range(5)]
+
+
+@pytest.mark.parametrize("catalogue_size", [3, 40])
+def test_provider_list_and_detail_cost_a_constant_number_of_queries(
+    api, build_catalogue, django_assert_max_num_queries, catalogue_size
+):
+    build_catalogue(catalogue_size)
+    for index in range(catalogue_size):
+        Provider.objects.create(name=f"P{index}", domain=f"p{index}.example", slug=f"p{index}-example")
+    with django_assert_max_num_queries(1):
+        assert len(results(api.get("/api/v1/providers/?page_size=100"))) == catalogue_size + 2
+    with django_assert_max_num_queries(1):
+        assert api.get("/api/v1/providers/example-com/").status_code == 200
