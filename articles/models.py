@@ -161,6 +161,8 @@ class Article(models.Model):
             ),
             # The admin dashboard's "imported per day".
             models.Index(fields=["first_imported_at"], name="article_first_imported_idx"),
+            # MAX(imported_at) is the public pages' validator (ETag/Last-Modified) on every request.
+            models.Index(fields=["imported_at"], name="article_imported_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -32,6 +32,7 @@ EDITORS_GROUP = "Editors"
 # (app label, codename): what the Editors group holds, exactly (see migration 0003 and the README).
 EDITOR_PERMISSIONS = [
     ("articles", "view_article"),
+    ("articles", "add_article"),  # ingest through the API (the admin never adds articles)
     ("articles", "change_article"),
     ("articles", "change_article_editorial"),
     ("articles", "view_topic"),

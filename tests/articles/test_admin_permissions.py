@@ -32,8 +32,8 @@ def test_the_migration_creates_the_editors_group_with_exactly_these_permissions(
     group = Group.objects.get(name="Editors")
     granted = {(p.content_type.app_label, p.codename) for p in group.permissions.select_related("content_type")}
     assert granted == {
-        ("articles", "view_article"), ("articles", "change_article"), ("articles", "change_article_editorial"),
-        ("articles", "view_topic"), ("articles", "view_relatedlink"), ("articles", "view_articleimage"),
+        ("articles", "view_article"), ("articles", "add_article"), ("articles", "change_article"),
+        ("articles", "change_article_editorial"), ("articles", "view_topic"), ("articles", "view_relatedlink"), ("articles", "view_articleimage"),
         ("articles", "view_editorialchange"), ("providers", "view_provider"),
     }
     assert granted == set(services.EDITOR_PERMISSIONS)
