@@ -17,17 +17,6 @@ CHANGELIST = reverse("admin:articles_article_changelist")
 EDITORIAL_ACTIONS = {"publish_selected", "unpublish_selected", "set_quality"}
 
 
-@pytest.fixture
-def desk_editor():
-    return make_editor()
-
-
-@pytest.fixture
-def editor_client(client, desk_editor):
-    client.force_login(desk_editor)
-    return client
-
-
 def actions_for(user) -> set[str]:
     request = RequestFactory().get(CHANGELIST)
     request.user = user

@@ -18,17 +18,6 @@ AUDIT = reverse("admin:articles_editorialchange_changelist")
 
 
 @pytest.fixture
-def desk_editor():
-    return make_editor()
-
-
-@pytest.fixture
-def editor_client(client, desk_editor):
-    client.force_login(desk_editor)
-    return client
-
-
-@pytest.fixture
 def history(desk_editor, make_article):
     other = make_editor("second")
     first, second = make_article(quality=10), make_article()

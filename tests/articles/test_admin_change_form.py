@@ -13,17 +13,6 @@ from .admin_support import change_url, form_data, make_editor, provider, topic
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def desk_editor():
-    return make_editor()
-
-
-@pytest.fixture
-def editor_client(client, desk_editor):
-    client.force_login(desk_editor)
-    return client
-
-
 def test_fieldsets_and_read_only_source_data(editor_client, make_article):
     article = make_article(
         secured="c2VjcmV0LWNpcGhlcnRleHQ=;aXY=", extra={"futureKey": "<b>kept</b>"}, import_warnings=["zone-less date"]

@@ -19,17 +19,6 @@ CHANGELIST = reverse("admin:articles_article_changelist")
 MAX_QUERIES = 12
 
 
-@pytest.fixture
-def desk_editor():
-    return make_editor()
-
-
-@pytest.fixture
-def editor_client(client, desk_editor):
-    client.force_login(desk_editor)
-    return client
-
-
 def titles(response) -> list[str]:
     return [article.title for article in response.context["cl"].result_list]
 
