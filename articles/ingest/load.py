@@ -124,13 +124,21 @@ def _walk_article_files(paths: Sequence[str | os.PathLike]) -> Iterator[ArticleF
 
 
 def _walk_directory(root: Path) -> Iterator[ArticleFile]:
-    for directory, subdirectories, files in os.walk(root):
+    # The root is resolved once; files are joined to it (resolving each file costs a system call per path part).
+    resolved_root = str(root.resolve())
+    shown_root = str(root)
+    for directory, subdirectories, files in os.walk(resolved_root):
         subdirectories[:] = sorted(name for name in subdirectories if not name.startswith("."))
+        relative_directory = os.path.relpath(directory, resolved_root)
         for name in sorted(files):
             if name.startswith(".") or os.path.splitext(name)[1].lower() not in ARTICLE_FILE_SUFFIXES:
                 continue
-            path = Path(directory, name)
-            yield ArticleFile(str(path.resolve()), _printable(str(path)), path.relative_to(root).as_posix())
+            relative = name if relative_directory == "." else os.path.join(relative_directory, name)
+            yield ArticleFile(
+                os.path.join(directory, name),
+                _printable(os.path.join(shown_root, relative)),
+                relative.replace(os.sep, "/"),
+            )
 
 
 def find_article_files(paths: Sequence[str | os.PathLike]) -> list[ArticleFile]:
@@ -298,7 +306,11 @@ def _read(file: ArticleFile, max_bytes: int) -> _Candidate:
             report.messages = [f"{file.display}: rejected: the file is {size:,} bytes, over the {max_bytes:,}-byte limit"]
             return candidate
         with open(file.path, "rb") as handle:
-            data = handle.read(max_bytes + 1)
+            # Sized by stat (read(max_bytes) would allocate the whole limit for every file); a file
+            # growing meanwhile is still read only up to just past the limit.
+            data = handle.read(size + 1)
+            if len(data) > size:
+                data += handle.read(max_bytes + 1 - len(data))
     except OSError as error:
         report.outcome = REJECTED
         report.messages = [f"{file.display}: rejected: cannot be read ({error.strerror or error})"]
