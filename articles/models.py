@@ -149,7 +149,6 @@ class Article(models.Model):
             models.Index(fields=["is_published", "-published_at"], name="article_published_date_idx"),
             models.Index(fields=["provider", "-published_at"], name="article_provider_date_idx"),
             models.Index(fields=["quality"], name="article_quality_idx"),
-            models.Index(fields=["-published_at"], name="article_date_idx"),
             models.Index(fields=["needs_review"], name="article_needs_review_idx"),
             # The admin changelist's default order, so a page is an index walk with no sort.
             models.Index(fields=["-published_at", "-id"], name="article_listing_order_idx"),
