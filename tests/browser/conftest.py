@@ -72,3 +72,52 @@ def axe_violations():
         return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]} for v in result["violations"]]
 
     return check
+
+
+PLACEHOLDER_IMAGE = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="1600" height="900" viewBox="0 0 16 9">'
+    '<rect width="16" height="9" fill="#9aa5b1"/></svg>'
+)
+
+
+class LiveSession:
+    """A page on the live server that records CSP violations and failed same-origin requests.
+
+    External images are answered with a local placeholder and every other external request is
+    refused, so a run needs no network. ``expected_missing`` names URL parts whose 4xx is the point.
+    """
+
+    def __init__(self, page, base_url: str, *, expected_missing: tuple[str, ...] = ()):
+        self.page, self.base_url, self.expected_missing = page, base_url, expected_missing
+        self.csp_violations: list[str] = []
+        self.broken: list[str] = []
+        page.on("console", self._console)
+        page.on("response", self._response)
+        page.context.route("**/*", self._route)
+
+    def _console(self, message):
+        if "Content Security Policy" in message.text:
+            self.csp_violations.append(f"{self.page.url}: {message.text}")
+
+    def _response(self, response):
+        if (
+            response.url.startswith(self.base_url)
+            and response.status >= 400
+            and not any(part in response.url for part in self.expected_missing)
+        ):
+            self.broken.append(f"{response.status} {response.url}")
+
+    def _route(self, route):
+        if route.request.url.startswith(self.base_url):
+            route.continue_()
+        elif route.request.resource_type == "image":
+            route.fulfill(status=200, content_type="image/svg+xml", body=PLACEHOLDER_IMAGE)
+        else:
+            route.abort()
+
+    def open(self, path: str):
+        return self.page.goto(self.base_url + path)
+
+    def assert_clean(self):
+        assert self.csp_violations == []
+        assert self.broken == []

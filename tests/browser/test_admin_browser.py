@@ -14,44 +14,12 @@ from django.core.management import call_command
 from articles.models import Article, ArticleImage, EditorialChange
 from articles.templatetags.newsdesk_admin import DASHBOARD_CACHE_KEY
 from tests.articles.admin_support import PASSWORD, bulk_articles, provider, topic
+from tests.browser.conftest import LiveSession
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PLACEHOLDER = (
-    '<svg xmlns="http://www.w3.org/2000/svg" width="64" height="40" viewBox="0 0 16 10">'
-    '<rect width="16" height="10" fill="#9aa5b1"/></svg>'
-)
-
-
-class Session:
-    """A page on the live server that records CSP violations and failed same-origin requests."""
-
-    def __init__(self, page, base_url: str):
-        self.page, self.base_url = page, base_url
-        self.csp_violations: list[str] = []
-        self.broken: list[str] = []
-        page.on("console", self._console)
-        page.on("response", self._response)
-        page.context.route("**/*", self._route)
-
-    def _console(self, message):
-        if "Content Security Policy" in message.text:
-            self.csp_violations.append(f"{self.page.url}: {message.text}")
-
-    def _response(self, response):
-        if response.url.startswith(self.base_url) and response.status >= 400:
-            self.broken.append(f"{response.status} {response.url}")
-
-    def _route(self, route):
-        if route.request.url.startswith(self.base_url):
-            route.continue_()
-        elif route.request.resource_type == "image":
-            route.fulfill(status=200, content_type="image/svg+xml", body=PLACEHOLDER)
-        else:
-            route.abort()
-
-    def open(self, path: str):
-        return self.page.goto(self.base_url + path)
+class Session(LiveSession):
+    """An editor's page in the admin."""
 
     def messages(self) -> str:
         return self.page.locator(".messagelist").inner_text()

@@ -14,51 +14,19 @@ from django.contrib.auth.models import Permission
 from articles.models import Article
 from articles.services import article_publish
 from tests.articles import site_data
+from tests.browser.conftest import PLACEHOLDER_IMAGE, LiveSession
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PLACEHOLDER = (
-    '<svg xmlns="http://www.w3.org/2000/svg" width="1600" height="900" viewBox="0 0 16 9">'
-    '<rect width="16" height="9" fill="#9aa5b1"/></svg>'
-)
 CITING = "Live facial recognition helps deliver justice in Croydon"  # seed 001, cites 000
 CITED = "Live Facial Recognition used in Croydon"  # seed 000
 
 
-class Reader:
-    """A browser page on the live server that records CSP violations and failed same-origin requests."""
+class Reader(LiveSession):
+    """A reader's page: the deliberate visits to missing pages ("/no-such…") are not failures."""
 
     def __init__(self, page, base_url: str):
-        self.page, self.base_url = page, base_url
-        self.csp_violations: list[str] = []
-        self.broken: list[str] = []
-        page.on("console", self._console)
-        page.on("response", self._response)
-        page.context.route("**/*", self._route)
-
-    def _console(self, message):
-        if "Content Security Policy" in message.text:
-            self.csp_violations.append(f"{self.page.url}: {message.text}")
-
-    def _response(self, response):
-        if response.url.startswith(self.base_url) and response.status >= 400 and "/no-such" not in response.url:
-            self.broken.append(f"{response.status} {response.url}")
-
-    def _route(self, route):
-        if route.request.url.startswith(self.base_url):
-            route.continue_()
-        elif route.request.resource_type == "image":
-            route.fulfill(status=200, content_type="image/svg+xml", body=PLACEHOLDER)
-        else:
-            route.abort()
-
-    def open(self, path: str):
-        response = self.page.goto(self.base_url + path)
-        return response
-
-    def assert_clean(self):
-        assert self.csp_violations == []
-        assert self.broken == []
+        super().__init__(page, base_url, expected_missing=("/no-such",))
 
 
 @pytest.fixture
@@ -178,7 +146,7 @@ def axe_page(browser):
         contexts.append(context)
         page = context.new_page()
         page.route(re.compile(r"^https?://(?!localhost|127\.0\.0\.1)"), lambda route: route.fulfill(
-            status=200, content_type="image/svg+xml", body=PLACEHOLDER) if route.request.resource_type == "image" else route.abort())
+            status=200, content_type="image/svg+xml", body=PLACEHOLDER_IMAGE) if route.request.resource_type == "image" else route.abort())
         return page
 
     yield make
