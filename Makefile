@@ -1,4 +1,4 @@
-# The README's two commands: `make run` and `make test`.
+# The README's two commands: `make run` and `make test`; `make serve` for production (docs/deploy.md).
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -6,7 +6,9 @@ INSTALLED := $(VENV)/.installed
 DEV_ENV := DJANGO_DEBUG=1
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/newsdesk
 
-.PHONY: install run migrate import test test-postgres editor clean
+STATIC_MANIFEST := staticfiles/staticfiles.json
+
+.PHONY: install run migrate import test test-postgres editor static serve clean
 
 $(INSTALLED): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +32,21 @@ import: migrate
 run: import
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# Hashed, compressed copies of every static file for whitenoise, redone when a static source or
+# the installed packages change (a full collect takes a minute on a busy machine). Needs no secret.
+$(STATIC_MANIFEST): $(INSTALLED) $(shell find static */static -type f 2>/dev/null)
+	NEWSDESK_STATIC_MANIFEST=1 $(DEV_ENV) $(BIN)/python manage.py collectstatic --noinput -v 0
+	touch $@
+
+static: $(STATIC_MANIFEST)
+
+# gunicorn (gunicorn.conf.py) as on an app server, with the production environment
+# (DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL, ...: docs/deploy.md). Several app
+# servers run migrations once per deploy instead (docs/deploy.md).
+serve: $(STATIC_MANIFEST)
+	$(BIN)/python manage.py migrate --noinput
+	exec $(BIN)/gunicorn
+
 test: install node_modules/.installed
 	$(BIN)/pytest
 
@@ -42,4 +59,4 @@ editor: migrate
 	$(DEV_ENV) $(BIN)/python manage.py create_editor
 
 clean:
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm .pytest_cache
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm .pytest_cache staticfiles

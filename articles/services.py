@@ -1,7 +1,9 @@
 """Every editorial write goes through here, so the admin, the API, the importer and the scheduler share one audited path.
 
 An editor's decision (publish, unpublish, score) also marks the field as set by an editor,
-which protects it from being overwritten by a later import of the article's file.
+which protects it from being overwritten by a later import of the article's file. Once the
+change is committed it is logged (``newsdesk.editorial``) and the cached listings, feeds and API
+lists are invalidated (``newsdesk.caching.catalogue_changed``).
 
 The writes are set-based: publishing 10,000 articles is one audit ``INSERT … SELECT`` and two
 ``UPDATE`` statements, whatever the number of articles. (``bulk_create`` of the audit rows would be
@@ -13,15 +15,23 @@ from __future__ import annotations
 
 import datetime
 import json
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import NotSupportedError, connections, models, router, transaction
 from django.db.models import F, Func, QuerySet
 from django.utils import timezone
 
+from newsdesk.caching import catalogue_changed
+
 from .models import Article, EditorialChange
+
+editorial_log = logging.getLogger("newsdesk.editorial")
+# The articles a log line names, with their old values; the line always has the full count.
+LOGGED_ARTICLES = 100
 
 EDITOR_LOCK_FIELD = {
     EditorialChange.Field.IS_PUBLISHED: "published_set_by_editor",
@@ -210,7 +220,9 @@ def _articles_set_field(*, articles: ArticleSelection, field: str, value, user, 
     2. ``INSERT INTO audit … SELECT`` one row per article whose value differs, old value read by the database;
     3. ``UPDATE`` the rows that already held the value (only the lock flag and ``also`` change);
     4. ``UPDATE`` exactly the rows audited in step 2, so no value ever changes without its audit row,
-       even if a concurrent import makes more rows match a filtered selection meanwhile.
+       even if a concurrent import makes more rows match a filtered selection meanwhile;
+    5. once committed (not before: a rolled-back change is neither logged nor invalidates anything),
+       log the change and invalidate the cached listings (a new catalogue generation).
     """
     target = _selection(articles)
     updates = {field: value, **({EDITOR_LOCK_FIELD[field]: True} if field in EDITOR_LOCK_FIELD else {}), **(also or {})}
@@ -228,9 +240,32 @@ def _articles_set_field(*, articles: ArticleSelection, field: str, value, user, 
         )
         target.filter(**holds_value).update(**updates)
         if changed:
-            audited = EditorialChange.objects.filter(changed_at=now, field=field, via=via, user=user).values("article_id")
-            Article.objects.filter(pk__in=audited).update(**updates)
+            audited = EditorialChange.objects.filter(changed_at=now, field=field, via=via, user=user)
+            Article.objects.filter(pk__in=audited.values("article_id")).update(**updates)
+            logged = audited.order_by("pk").values_list("article_id", "old_value")[:LOGGED_ARTICLES]
+            transaction.on_commit(
+                partial(_editorial_change_committed, field=field, value=value, user=user, via=via,
+                        count=changed, old_values=list(logged)),
+                using=db,
+            )
     return EditorialResult(matched=matched, changed=changed)
+
+
+def _editorial_change_committed(*, field: str, value, user, via: str, count: int, old_values: list[tuple]) -> None:
+    new_value = audit_time(value) if isinstance(value, datetime.datetime) else value
+    username = user.get_username() if user else None
+    editorial_log.info(
+        "%s set to %s on %d article(s) by %s via %s", field, json.dumps(new_value), count, username or "nobody", via,
+        extra={
+            "field": field,
+            "new_value": new_value,
+            "article_count": count,
+            "articles": [{"id": article_id, "old_value": old} for article_id, old in old_values],
+            "user": username,
+            "via": via,
+        },
+    )
+    catalogue_changed()
 
 
 def _selection(articles: ArticleSelection) -> QuerySet:

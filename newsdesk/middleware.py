@@ -1,6 +1,16 @@
-"""Content-Security-Policy for every response (Django 5.2 has none built in)."""
+"""Project middleware: the Content-Security-Policy, the request log, and which requests may read the replica."""
+
+import logging
+import time
 
 from django.conf import settings
+from django.core.exceptions import MiddlewareNotUsed
+from django.db import connections
+from rest_framework.throttling import BaseThrottle
+
+from newsdesk import db_router
+
+request_logger = logging.getLogger("newsdesk.request")
 
 
 class ContentSecurityPolicyMiddleware:
@@ -35,3 +45,65 @@ class ContentSecurityPolicyMiddleware:
     @staticmethod
     def _header(directives: dict[str, str]) -> str:
         return "; ".join(f"{name} {value}".strip() for name, value in directives.items())
+
+
+class RequestLogMiddleware:
+    """One log line per request: method, path, status, duration, user and client address.
+
+    Outermost, so the duration covers every other middleware and the status is the one sent.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        # The client address the API's rate limits count: X-Forwarded-For read through NUM_PROXIES trusted proxies.
+        self.client_address = BaseThrottle().get_ident
+
+    def __call__(self, request):
+        started = time.perf_counter()
+        response = self.get_response(request)
+        duration_ms = round((time.perf_counter() - started) * 1000, 1)
+        request_logger.info(
+            "%s %s %s",
+            request.method,
+            request.path,
+            response.status_code,
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "duration_ms": duration_ms,
+                "user": self.user_label(request),
+                "remote_addr": self.client_address(request),
+            },
+        )
+        return response
+
+    @staticmethod
+    def user_label(request) -> str:
+        # No ``request.user`` when a response came before authentication (static files, the cache): anonymous.
+        user = getattr(request, "user", None)
+        return str(user.pk) if user is not None and user.is_authenticated else "anonymous"
+
+
+class ReplicaReadsMiddleware:
+    """Sends the reads of anonymous GET/HEAD requests to the read replica (see ``newsdesk.db_router``).
+
+    Anonymous means no session cookie and no ``Authorization`` header, decided without loading
+    the session: editors always read the primary, and public pages do not gain ``Vary: Cookie``.
+    Removed from the stack when no replica is configured.
+    """
+
+    def __init__(self, get_response):
+        if db_router.REPLICA not in connections:
+            raise MiddlewareNotUsed
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in ("GET", "HEAD") and not self.identifies_someone(request):
+            with db_router.replica_reads():
+                return self.get_response(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def identifies_someone(request) -> bool:
+        return settings.SESSION_COOKIE_NAME in request.COOKIES or "HTTP_AUTHORIZATION" in request.META

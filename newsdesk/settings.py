@@ -6,6 +6,10 @@ Variables (see README):
     DJANGO_ALLOWED_HOSTS   comma-separated host names (default: localhost names)
     DATABASE_URL           e.g. postgres://user@host:5432/newsdesk (default: SQLite file)
     NEWSDESK_IMPORT_MAX_BYTES  largest article file the importer reads (default: 2 MiB)
+    DJANGO_CSRF_TRUSTED_ORIGINS, DJANGO_SECURE_*, DATABASE_REPLICA_URL, NEWSDESK_LOG_FORMAT, ...:
+                           production serving, every one in docs/deploy.md
+    REDIS_URL              e.g. redis://host:6379/0: one cache shared by every app server (default: per process)
+    NEWSDESK_CACHE_SECONDS how long public listings, feeds and API lists are cached (default: 30; 0 turns it off)
 """
 
 from pathlib import Path
@@ -13,6 +17,7 @@ import os
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -81,6 +86,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Answers /static/ requests itself, before anything below does work for them.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "newsdesk.middleware.ReplicaReadsMiddleware",
     "newsdesk.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -118,12 +126,22 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Concurrent writers (an import while editors work) need WAL, a busy timeout and
-    # IMMEDIATE transactions, or they fail with "database is locked".
+    # IMMEDIATE transactions, or they fail with "database is locked". WAL also lets readers
+    # go on while an import's batch transaction is open (tests/newsdesk/test_db_router.py).
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+# A PostgreSQL streaming replica for the reads of anonymous GET requests; all else uses the primary.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0)),
+        # Tests have no replica: a second connection to the test database stands in for it.
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["newsdesk.db_router.PrimaryReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -142,6 +160,24 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Outside debug, `collectstatic` (make serve) writes content-hashed copies with .gz and .br
+# versions into STATIC_ROOT, and whitenoise serves them from gunicorn, cached for ever. Hashed
+# names need the manifest collectstatic writes, so debug and the test suite (pytest.ini: no
+# build step before pytest) keep plain names, and whitenoise finds files where runserver does.
+NEWSDESK_STATIC_MANIFEST = env_bool("NEWSDESK_STATIC_MANIFEST", default=not DEBUG)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if NEWSDESK_STATIC_MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = not NEWSDESK_STATIC_MANIFEST
+# Templates only ever link hashed names, so the plain copies are dropped; source maps are only
+# fetched by developer tools. Together they more than halve collectstatic's compression work.
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 
 # Topics are matched case-insensitively ("AI" and "ai" are one topic).
 TAGGIT_CASE_INSENSITIVE = True
@@ -151,11 +187,28 @@ NEWSDESK_IMPORT_MAX_BYTES = env_int("NEWSDESK_IMPORT_MAX_BYTES", 2 * 1024 * 1024
 # Files per write transaction.
 NEWSDESK_IMPORT_BATCH_SIZE = env_int("NEWSDESK_IMPORT_BATCH_SIZE", 500)
 
+# One record per line on stderr: a JSON object in production, text in debug (newsdesk.logging).
+# newsdesk.request logs every request; newsdesk.import and newsdesk.editorial what they did,
+# their `extra` fields as keys of their own.
+NEWSDESK_LOG_FORMAT = os.environ.get("NEWSDESK_LOG_FORMAT", "").strip().lower() or ("text" if DEBUG else "json")
+if NEWSDESK_LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"NEWSDESK_LOG_FORMAT must be json or text; got {NEWSDESK_LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "newsdesk.logging.JsonFormatter"},
+        "text": {"()": "newsdesk.logging.TextFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": NEWSDESK_LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        # Django's default handlers replaced: its errors and tracebacks go through the one above.
+        "django": {"level": "INFO"},
+        # runserver's request lines repeat newsdesk.request's; its warnings (4xx, 5xx) stay.
+        "django.server": {"level": "WARNING"},
+        "newsdesk": {"level": os.environ.get("NEWSDESK_LOG_LEVEL", "INFO").strip().upper()},
+    },
 }
 
 # --- Editorial admin -------------------------------------------------------------------
@@ -189,6 +242,30 @@ NEWSDESK_CSP_PATH_OVERRIDES: dict[str, dict[str, str]] = {
     # allowed by its exact hash, on the docs page only. Scripts stay 'self' there too.
     "/api/v1/docs/": {"style-src": "'self' 'sha256-MMpT0iDxyjALd9PdfepImGX3DBfJPXZ4IlDWdPAgtn0='"},
 }
+
+# --- Cache -----------------------------------------------------------------------------
+# With REDIS_URL (e.g. redis://cache.internal:6379/0) every app server shares one cache; without it each
+# process has its own. An unreachable Redis is a cache miss, never an error (newsdesk.caching).
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "newsdesk.caching.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "newsdesk",
+            # Seconds. redis-py waits forever by default; a dead server must cost milliseconds.
+            "OPTIONS": {"socket_connect_timeout": 0.1, "socket_timeout": 0.25},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "KEY_PREFIX": "newsdesk"}}
+# How long anonymous listings, feeds and API lists are served from the cache (0: never). Editorial changes show
+# at once; anything else within this bound (README, "Cache").
+NEWSDESK_CACHE_SECONDS = env_int("NEWSDESK_CACHE_SECONDS", 30)
+# After the security and CSP middleware, before sessions and CORS: see newsdesk.caching.CatalogueCacheMiddleware.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"), "newsdesk.caching.CatalogueCacheMiddleware"
+)
 
 # --- REST API --------------------------------------------------------------------------
 # Everything under /api/ answers in JSON, errors included (outermost, so it sees every error).
@@ -253,3 +330,28 @@ CORS_ALLOW_CREDENTIALS = False
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_ALLOW_HEADERS = ["accept", "authorization", "if-none-match", "user-agent"]
 CORS_EXPOSE_HEADERS = ["ETag", "Retry-After"]
+
+# --- Production: HTTPS behind a load balancer, request log (docs/deploy.md) ----------------
+# TLS ends at the load balancer, which sets X-Forwarded-Proto (replacing any a client sent);
+# app servers are reachable only through it. Outside debug every default is HTTPS-only, so a
+# forgotten variable fails safe, and `manage.py check --deploy` is silent (tests/newsdesk/test_deploy.py).
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The test client speaks plain HTTP: pytest.ini turns the redirect off.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe app servers over plain HTTP
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
+# Browsers remember HSTS for max-age: on a first deploy start with minutes, then raise it to the year.
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+# Preloading binds every subdomain of the registrable domain and takes months to undo: its
+# owner opts in (then submits it to hstspreload.org); until then check --deploy need not ask.
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+# Django's defaults, stated so that loosening one is a visible change.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Outermost, so its duration and status cover everything that answered.
+MIDDLEWARE = ["newsdesk.middleware.RequestLogMiddleware", *MIDDLEWARE]

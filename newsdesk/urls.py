@@ -3,7 +3,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from articles.sitemaps import SITEMAPS
-from newsdesk import views
+from newsdesk import health, views
 from newsdesk.conditional import conditional_on_catalogue
 
 admin.site.site_header = "Newsdesk"
@@ -11,6 +11,7 @@ admin.site.site_title = "Newsdesk admin"
 admin.site.index_title = "Catalogue"
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/", include("newsdesk.api")),
     path(

@@ -2,6 +2,7 @@
 each real change audited once with who/when/old/new/via, the editor marks set, nothing else touched."""
 
 import datetime
+import logging
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -194,3 +195,19 @@ def test_editor_create_makes_a_staff_editor_and_promotes_existing_accounts(djang
     promoted, created = services.editor_create(username="reporter")
     assert not created and promoted.pk == existing.pk and promoted.is_staff
     assert promoted.check_password("x-long-password-1")
+
+
+def test_a_bulk_change_is_logged_in_one_line_naming_the_first_articles(caplog, django_capture_on_commit_callbacks):
+    articles = bulk_articles(services.LOGGED_ARTICLES + 5, image=False)
+
+    with caplog.at_level(logging.INFO, logger="newsdesk.editorial"):
+        with django_capture_on_commit_callbacks(execute=True):
+            services.articles_publish(articles=Article.objects.all(), user=make_editor(), via="bulk")
+
+    [record] = [record for record in caplog.records if record.name == "newsdesk.editorial"]
+    assert (record.field, record.new_value, record.article_count, record.user, record.via) == (
+        "is_published", True, services.LOGGED_ARTICLES + 5, "desk", "bulk"
+    )
+    assert len(record.articles) == services.LOGGED_ARTICLES
+    assert {entry["id"] for entry in record.articles} <= {article.pk for article in articles}
+    assert {entry["old_value"] for entry in record.articles} == {False}

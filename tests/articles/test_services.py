@@ -1,5 +1,7 @@
 """The editorial services: each change sets the value, marks it as the editor's, and is audited once."""
 
+import logging
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
@@ -88,3 +90,38 @@ def test_set_quality_accepts_the_bounds(make_article, editor, quality):
     services.article_set_quality(article=article, quality=quality, user=editor)
 
     assert Article.objects.get(pk=article.pk).quality == quality
+
+
+def test_a_committed_change_is_logged_with_who_what_and_the_old_value(make_article, editor, caplog, django_capture_on_commit_callbacks):
+    article = make_article(quality=40)
+
+    with caplog.at_level(logging.INFO, logger="newsdesk.editorial"):
+        with django_capture_on_commit_callbacks(execute=True):
+            services.article_set_quality(article=article, quality=75, user=editor, via=EditorialChange.Via.API)
+
+    [record] = editorial_records(caplog)
+    assert record.getMessage() == "quality set to 75 on 1 article(s) by editor via api"
+    assert (record.field, record.new_value, record.article_count, record.user, record.via) == ("quality", 75, 1, "editor", "api")
+    assert record.articles == [{"id": article.pk, "old_value": 40}]
+
+
+def editorial_records(caplog) -> list:
+    return [record for record in caplog.records if record.name == "newsdesk.editorial"]
+
+
+def test_nothing_is_logged_before_the_commit(make_article, editor, caplog, django_capture_on_commit_callbacks):
+    with caplog.at_level(logging.INFO, logger="newsdesk.editorial"):
+        with django_capture_on_commit_callbacks() as on_commit:
+            services.article_unpublish(article=make_article(is_published=True), user=editor)
+            assert not editorial_records(caplog)
+
+    assert len(on_commit) == 1
+
+
+def test_setting_a_value_already_held_is_not_logged(make_article, editor, caplog, django_capture_on_commit_callbacks):
+    with caplog.at_level(logging.INFO, logger="newsdesk.editorial"):
+        with django_capture_on_commit_callbacks(execute=True) as on_commit:
+            services.article_publish(article=make_article(is_published=True), user=editor)
+
+    assert on_commit == []
+    assert not editorial_records(caplog)

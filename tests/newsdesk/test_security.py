@@ -1,4 +1,5 @@
-"""Security headers of the public site: a CSP forbidding inline script on every response, and its scoped exceptions."""
+"""Security headers of the public site: a CSP forbidding inline script on every response, and its scoped exceptions;
+HTTPS enforced behind the load balancer."""
 
 import re
 
@@ -59,6 +60,24 @@ def test_other_security_headers(client):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["X-Frame-Options"] == "DENY"
     assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_plain_http_is_redirected_and_https_behind_the_proxy_gets_hsts(client, settings):
+    settings.SECURE_SSL_REDIRECT = True  # the production default; pytest.ini turns it off for the plain-HTTP test client
+    redirect = client.get("/robots.txt")
+    assert (redirect.status_code, redirect["Location"]) == (301, "https://testserver/robots.txt")
+
+    # TLS ended at the load balancer, which says so in X-Forwarded-Proto.
+    proxied = client.get("/robots.txt", HTTP_X_FORWARDED_PROTO="https")
+    assert proxied.status_code == 200
+    assert proxied["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+
+def test_session_and_csrf_cookies_are_https_only_outside_debug(client, admin_user):
+    assert client.get("/admin/login/").cookies["csrftoken"]["secure"]
+    signed_in = client.post("/admin/login/", {"username": admin_user.username, "password": "password"})
+    assert signed_in.status_code == 302
+    assert signed_in.cookies["sessionid"]["secure"] and signed_in.cookies["sessionid"]["httponly"]
 
 
 def test_path_overrides_are_scoped_to_their_prefix():
