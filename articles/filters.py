@@ -21,6 +21,7 @@ import re
 
 import django_filters as filters
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
@@ -28,7 +29,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from providers.models import Provider
 
-from .models import Article, TaggedTopic
+from .models import Article, TaggedTopic, clean_search_query
 
 ORDERING_FIELDS = ("published_at", "quality", "heat", "title")
 ORDERING_LABELS = {
@@ -43,7 +44,7 @@ ORDERING_LABELS = {
 }
 DEFAULT_ORDERING = "-published_at"
 MAX_VALUES = 20
-MAX_QUERY_LENGTH = 200
+MAX_QUERY_LENGTH = settings.NEWSDESK_SEARCH_MAX_LENGTH  # the search page's limit
 SLUG = re.compile(r"^[-\w]+\Z")
 SLUG_OR_DOMAIN = re.compile(r"^[-\w.]+\Z")
 # As in the admin, either permission lets a user see every article.
@@ -167,12 +168,23 @@ class StrictBooleanField(forms.Field):
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
+class SearchTextField(forms.CharField):
+    """A search as the search page reads it: control characters (NUL too) are word breaks, not errors."""
+
+    def to_python(self, value) -> str:
+        return clean_search_query(super().to_python(value))
+
+
 class IntegerFilter(filters.NumberFilter):
     field_class = forms.IntegerField
 
 
 class DateTimeFilter(filters.IsoDateTimeFilter):
     field_class = IsoDateTimeOrDateField
+
+
+class SearchFilter(filters.CharFilter):
+    field_class = SearchTextField
 
 
 class StrictBooleanFilter(filters.BooleanFilter):
@@ -231,10 +243,16 @@ class ArticleFilterSet(filters.FilterSet):
         field_name="article_type", lookup_expr="exact", max_length=50,
         help_text="Only articles of this type, exactly as given by the source (e.g. `article`).",
     )
-    q = filters.CharFilter(
+    q = SearchFilter(
         method="filter_search", max_length=MAX_QUERY_LENGTH,
-        help_text="Full-text search: articles whose title, excerpt or body contain every word "
-        f"(case-insensitive; at most {MAX_QUERY_LENGTH} characters).",
+        help_text="Full-text search in title, excerpt and body, with the search page's syntax: every word is "
+        'required, `"a phrase"` matches its words in that order, `-word` leaves out articles with that word, '
+        "`or` between words accepts either. On PostgreSQL a word matches whatever its English ending (`rates` "
+        "finds `rate`) and words too common to mean anything (`the`, `of`) match nothing; on SQLite words match "
+        "case-insensitively as parts of words, a phrase's words in any order. Results keep `ordering` (newest "
+        "first by default), not relevance: the cursor pages on a stored column, which a relevance score is not "
+        f"(the search page ranks by relevance). At most {MAX_QUERY_LENGTH} characters; control characters count "
+        "as spaces.",
     )
     is_published = StrictBooleanFilter(
         field_name="is_published",
@@ -291,7 +309,7 @@ class ArticleFilterSet(filters.FilterSet):
         return queryset.filter(provider__in=providers)
 
     def filter_search(self, queryset, name, value: str):
-        return queryset.search(value) if value.strip() else queryset
+        return queryset.search(value) if value else queryset  # value is cleaned: blank means no search
 
     def filter_ordering(self, queryset, name, value: str):
         return queryset.order_by(*ordering_expressions(value)) if value else queryset

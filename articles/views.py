@@ -21,7 +21,7 @@ from django.views.decorators.http import require_safe
 
 from newsdesk.conditional import conditional_on_catalogue, respond_if_modified
 
-from .models import Article, Topic
+from .models import Article, Topic, clean_search_query
 from .templatetags.public_site import http_url, image_src, render_markdown, site_url_of
 
 PAGE_NUMBER = re.compile(r"^[1-9][0-9]{0,6}$")
@@ -185,12 +185,12 @@ def topic_detail(request, slug):
 @require_safe
 @conditional_on_catalogue
 def search(request):
-    # Control characters (NUL breaks PostgreSQL) become spaces; words are what the search matches.
-    query = " ".join("".join(c if c.isprintable() else " " for c in request.GET.get("q", "")).split())
+    query = clean_search_query(request.GET.get("q", ""))  # as the API's ``q`` reads it
     too_long = len(query) > settings.NEWSDESK_SEARCH_MAX_LENGTH
     page = None
     if query and not too_long:
-        page = listing_page(request, Article.objects.published().search(query).for_listing(), extra_params={"q": query})
+        results = Article.objects.published().search(query).for_listing().ranked()
+        page = listing_page(request, results, extra_params={"q": query})
     context = {
         "query": query,
         "title": paged_title(f"Results for “{query}”", page) if page else "Search",
