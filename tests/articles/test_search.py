@@ -153,6 +153,16 @@ def test_search_page_ranks_only_the_newest_matches(client, monkeypatch):
     assert in_title.slug not in every_page_slugs(client, "comet")
 
 
+def test_search_pages_are_labelled_as_results_not_by_date(client, settings):
+    settings.NEWSDESK_SITE_PAGE_SIZE = 1
+    for n in range(3):
+        site_data.article(title=f"Comet report {n}")
+    middle = client.get("/search/", {"q": "comet", "page": 2}).content.decode()
+    assert "Previous results" in middle and "More results" in middle
+    assert "Newer articles" not in middle and "Older articles" not in middle
+    assert "Older articles" in client.get("/", {"page": 2}).content.decode()
+
+
 def test_api_keeps_its_ordering_with_q_and_pages_through_every_match_with_the_cursor(api):
     matches = [site_data.article(title=f"Comet report {n}", quality=n * 10) for n in range(5)]
     site_data.article(title="Budget report")
