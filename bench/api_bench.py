@@ -11,7 +11,10 @@ Measures, for each of
   ceiling    a bare Django view returning the list's page of rows as values() + JsonResponse
 requests/s and p50/p99 latency, then list/ceiling. Targets (issue 6): list ≥ 0.5 × ceiling,
 p99 < 100 ms at 16 connections. Needs wrk (`apt-get install -y wrk`). Not a test: it asserts nothing.
-The catalogue is a throwaway SQLite database; anonymous rate limiting is off for the run.
+It also prints the server's CPU time per request (from /proc, on Linux): it depends far less than
+requests/s on what else the machine is doing, so on a shared machine it is the figure to compare.
+The catalogue is a throwaway SQLite database. For the run: no anonymous rate limiting, no response
+cache (NEWSDESK_CACHE_SECONDS=0: the figures are what each request costs), plain HTTP, no request log.
 """
 
 from __future__ import annotations
@@ -50,11 +53,11 @@ if os.environ.get("API_BENCH_SERVE"):
     django.setup()
     settings.ROOT_URLCONF = __name__
 
-    from django.core.wsgi import get_wsgi_application
     from django.http import JsonResponse
     from django.urls import include, path
 
     from articles.models import Article
+    from newsdesk.wsgi import application  # what production serves (the URLconf is read per request)
 
     def ceiling(request):
         """The floor of any list endpoint: the same page of rows, flat, straight to JSON."""
@@ -62,7 +65,6 @@ if os.environ.get("API_BENCH_SERVE"):
         return JsonResponse({"next": None, "previous": None, "results": rows})
 
     urlpatterns = [path("bench/ceiling/", ceiling), path("", include("newsdesk.urls"))]
-    application = get_wsgi_application()
 
 
 # --------------------------------------------------------------------------- catalogue
@@ -159,11 +161,40 @@ def run_wrk(url: str, *, connections: int, duration: int, threads: int) -> dict:
     ).stdout
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     return {
+        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
         "p50": to_ms(re.search(r"\s50%\s+(\S+)", output).group(1)),
         "p99": to_ms(re.search(r"\s99%\s+(\S+)", output).group(1)),
         "errors": int(errors.group(1)) if errors else 0,
     }
+
+
+def server_cpu_seconds(master_pid: int) -> float | None:
+    """User + system CPU time of gunicorn's master and workers so far, or None without /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    try:
+        pids = [name for name in os.listdir("/proc") if name.isdigit()]
+    except OSError:
+        return None
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()  # after the command name, which may hold spaces
+        except OSError:
+            continue  # gone meanwhile
+        if int(pid) == master_pid or int(fields[1]) == master_pid:  # fields[1]: the parent's pid
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+def measure(url: str, master_pid: int, *, connections: int, duration: int) -> dict:
+    before = server_cpu_seconds(master_pid)
+    figures = run_wrk(url, connections=connections, duration=duration, threads=2)
+    after = server_cpu_seconds(master_pid)
+    served = figures.pop("requests")
+    figures["cpu_ms"] = (after - before) / served * 1000 if before is not None and served else None
+    return figures
 
 
 def main() -> int:
@@ -191,6 +222,9 @@ def main() -> int:
         "DATABASE_URL": f"sqlite:///{database}",
         "DATABASE_CONN_MAX_AGE": "600",
         "NEWSDESK_API_ANON_RATE": "off",
+        "NEWSDESK_CACHE_SECONDS": "0",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "NEWSDESK_LOG_LEVEL": "WARNING",
     }
     os.environ.update(env)
     import django
@@ -211,9 +245,13 @@ def main() -> int:
     topic = Topic.objects.order_by("id").first()
 
     port = free_port()
+    # Explicit over the project's gunicorn.conf.py (threaded workers, recycled every ~2,000 requests):
+    # the figures are defined with one sync worker per core, and a worker replaced mid-run would
+    # charge its start-up to whichever endpoint was being measured.
     server = subprocess.Popen(
         [str(PROJECT / ".venv" / "bin" / "gunicorn"), "bench.api_bench:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(options.workers), "--access-logfile", "/dev/null", "--log-level", "warning"],
+         "--workers", str(options.workers), "--worker-class", "sync", "--max-requests", "0",
+         "--access-logfile", "/dev/null", "--log-level", "warning"],
         cwd=PROJECT, env={**env, "API_BENCH_SERVE": "1"},
     )
     base = f"http://127.0.0.1:{port}"
@@ -235,7 +273,9 @@ def main() -> int:
         # then hits every endpoint alike instead of skewing one of them.
         for _ in range(options.rounds):
             for name, url in endpoints.items():
-                rounds[name].append(run_wrk(url, connections=options.connections, duration=options.duration, threads=2))
+                rounds[name].append(
+                    measure(url, server.pid, connections=options.connections, duration=options.duration)
+                )
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -244,16 +284,27 @@ def main() -> int:
 
     figures = {
         name: {key: statistics.median(run[key] for run in runs) for key in ("rps", "p50", "p99")}
-        | {"errors": sum(run["errors"] for run in runs)}
+        | {"errors": sum(run["errors"] for run in runs), "cpu_ms": median_or_none(run["cpu_ms"] for run in runs)}
         for name, runs in rounds.items()
     }
-    print(f"{'endpoint':<10} {'requests/s':>11} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}   (medians)")
+    print(f"{'endpoint':<10} {'requests/s':>11} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'server CPU ms/req':>18}"
+          "   (medians)")
     for name, figure in figures.items():
-        print(f"{name:<10} {figure['rps']:>11.1f} {figure['p50']:>8.1f} {figure['p99']:>8.1f} {figure['errors']:>7}")
+        cpu = "-" if figure["cpu_ms"] is None else f"{figure['cpu_ms']:.2f}"
+        print(f"{name:<10} {figure['rps']:>11.1f} {figure['p50']:>8.1f} {figure['p99']:>8.1f} {figure['errors']:>7}"
+              f" {cpu:>18}")
     ratio = figures["list"]["rps"] / figures["ceiling"]["rps"]
     print(f"\nlist / ceiling: {ratio:.2f} (target ≥ 0.50); list p99 {figures['list']['p99']:.1f} ms (target < 100 ms)")
+    if figures["list"]["cpu_ms"] and figures["ceiling"]["cpu_ms"]:
+        print(f"ceiling / list CPU per request: {figures['ceiling']['cpu_ms'] / figures['list']['cpu_ms']:.2f} "
+              "(about the requests/s ratio when the server alone keeps the CPUs busy)")
     print(f"load average after: {os.getloadavg()[0]:.1f} (on {os.cpu_count()} CPUs, wrk included)")
     return 0
+
+
+def median_or_none(values) -> float | None:
+    known = [value for value in values if value is not None]
+    return statistics.median(known) if known else None
 
 
 if __name__ == "__main__":

@@ -100,7 +100,7 @@ class KeysetCursorPagination(BasePagination):
         self.key = SortKey.of(queryset)
         cursor = self.decode_cursor(request)
         lookups = queryset._prefetch_related_lookups
-        base = queryset.prefetch_related(None)
+        base = queryset.prefetch_related(None) if lookups else queryset
         limit = self.size + 1
 
         rows: list = []
@@ -118,7 +118,9 @@ class KeysetCursorPagination(BasePagination):
         if rows and lookups:
             # One round of prefetch queries for the page, however many segments it came from.
             prefetch_related_objects(rows, *lookups)
-        self.page = rows
+        # The links need only the first and last positions. Keeping the rows themselves would keep
+        # them alive until the garbage collector runs (the view and its request refer to each other).
+        self.first, self.last = (self._position(rows[0]), self._position(rows[-1])) if rows else (None, None)
         return rows
 
     def get_paginated_response(self, data):
@@ -192,20 +194,23 @@ class KeysetCursorPagination(BasePagination):
     # -- cursors ----------------------------------------------------------------------------
 
     def get_next_link(self) -> str | None:
-        if not self.has_next or not self.page:
+        if not self.has_next or self.last is None:
             return None
-        return self._link(self.page[-1], reverse=False)
+        return self._link(self.last, reverse=False)
 
     def get_previous_link(self) -> str | None:
-        if not self.has_previous or not self.page:
+        if not self.has_previous or self.first is None:
             return None
-        return self._link(self.page[0], reverse=True)
+        return self._link(self.first, reverse=True)
 
-    def _link(self, row, *, reverse: bool) -> str:
+    def _position(self, row) -> tuple[Any, int]:
+        """A row's (sort value, primary key)."""
         if isinstance(row, dict):  # a values() row
-            value, pk = row[self.key.name], row[self.key.pk_name]
-        else:
-            value, pk = getattr(row, self.key.name), row.pk
+            return row[self.key.name], row[self.key.pk_name]
+        return getattr(row, self.key.name), row.pk
+
+    def _link(self, position: tuple[Any, int], *, reverse: bool) -> str:
+        value, pk = position
         payload = {"o": self.key.token, "p": [self._encode_value(value), pk]}
         if reverse:
             payload["r"] = 1

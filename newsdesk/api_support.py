@@ -38,7 +38,8 @@ class ConditionalGetMixin:
 
 
 def _conditional_response(request, response):
-    response["ETag"] = f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"'
+    # SHA-1 rather than MD5: as good a fingerprint, and several times faster where the CPU has SHA instructions.
+    response["ETag"] = f'"{hashlib.sha1(response.content, usedforsecurity=False).hexdigest()}"'
     return get_conditional_response(request, etag=response["ETag"], response=response)
 
 

@@ -1,6 +1,6 @@
 """Who may write through the API: the model permissions, as in the admin."""
 
-from rest_framework.permissions import DjangoModelPermissionsOrAnonReadOnly
+from rest_framework.permissions import SAFE_METHODS, DjangoModelPermissionsOrAnonReadOnly
 
 from ..services import EDITORIAL_PERMISSION
 
@@ -20,4 +20,6 @@ class ArticlePermissions(DjangoModelPermissionsOrAnonReadOnly):
     def has_permission(self, request, view):
         if request.method.lower() not in view.http_method_names or not hasattr(view, request.method.lower()):
             return True  # not an action of this address: the view answers 405, whoever asks
+        if request.method in SAFE_METHODS:
+            return True  # reading needs no permission (perms_map): skip building the view's queryset for nothing
         return super().has_permission(request, view)

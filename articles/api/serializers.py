@@ -10,8 +10,13 @@ checks that the declared fields and the output stay the same.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from functools import cached_property, lru_cache
+from operator import itemgetter
+from typing import Any
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -37,6 +42,12 @@ def iso_datetime(value: dt.datetime | None) -> str | None:
     if value is None:
         return None
     return value.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def article_provider(row: dict) -> dict | None:
+    """An article row's provider summary (None for an article without a provider)."""
+    slug = row["provider__slug"]
+    return None if slug is None else {"name": row["provider__name"], "domain": row["provider__domain"], "slug": slug}
 
 
 class ProviderSummarySerializer(serializers.Serializer):
@@ -128,64 +139,75 @@ class ArticleSerializer(serializers.Serializer):
         self.selected = [name for name in available if fields is None or name in fields]
 
     def to_representation(self, row: dict) -> dict:
-        """``row``: an article read by ``articles.api.rows.article_values``."""
-        return {name: getter(row) for name, getter in self._getters()}
+        """``row``: an article read by ``articles.api.rows.article_values``, its nested arrays decoded."""
+        return {name: getter(row) for name, getter in self._getters}
 
-    def _getters(self):
-        if not hasattr(self, "_compiled"):
-            request = self.context["request"]
-            root = request.build_absolute_uri("/")[:-1]
-            editor = self.editor
-            # Both addresses depend on the slug only (tests compare them with get_absolute_url()).
-            api_address = root + reverse("api:v1:article-detail", kwargs={"slug": SLUG_PLACEHOLDER})
-            page_address = root + Article(slug=SLUG_PLACEHOLDER).get_absolute_url()
+    @cached_property
+    def _getters(self) -> list[tuple[str, Callable[[dict], Any]]]:
+        """(field, function of the row) for each selected field, built once per response."""
+        request = self.context["request"]
+        root = request.build_absolute_uri("/")[:-1]
+        api_path, page_path = article_paths(get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+        api_address, page_address = root + api_path, root + page_path
+        editor = self.editor
 
-            def provider(row, prefix="provider__"):
-                if row[f"{prefix}slug"] is None:
-                    return None
-                return {"name": row[f"{prefix}name"], "domain": row[f"{prefix}domain"], "slug": row[f"{prefix}slug"]}
-
-            def related(link):
-                visible = link["article_slug"] is not None and (editor or bool(link["article_is_published"]))
-                return {
-                    "title": link["title"],
-                    "url": link["url"],
-                    "excerpt": link["excerpt"],
-                    "published_at": iso_datetime(parse_datetime_value(link["published_at"])),
-                    "provider": provider(link, "provider_"),
-                    "quality": link["quality"],
-                    "article": link["article_slug"] if visible else None,
-                }
-
-            getters = {
-                "id": lambda row: row["id"],
-                "slug": lambda row: row["slug"],
-                "title": lambda row: row["title"],
-                "excerpt": lambda row: row["excerpt"],
-                "body": lambda row: row["body"],
-                "url": lambda row: row["url"] or None,
-                "amp_url": lambda row: row["amp_url"] or None,
-                "published_at": lambda row: iso_datetime(row["published_at"]),
-                "category": lambda row: row["category"],
-                "type": lambda row: row["article_type"],
-                "quality": lambda row: row["quality"],
-                "heat": lambda row: row["heat"],
-                "is_published": lambda row: row["is_published"],
-                "provider": provider,
-                "topics": lambda row: [{"name": t["name"], "slug": t["slug"]} for t in in_order(row["nested_topics"])],
-                "images": lambda row: [
-                    {"url": i["url"], "width": i["width"], "height": i["height"], "title": i["title"]}
-                    for i in in_order(row["nested_images"])
-                ],
-                "related": lambda row: [related(link) for link in in_order(row["nested_related"])],
-                "links": lambda row: {
-                    "self": api_address.replace(SLUG_PLACEHOLDER, row["slug"]),
-                    "html": page_address.replace(SLUG_PLACEHOLDER, row["slug"]) if row["is_published"] else None,
-                },
-                "extra": lambda row: row["extra"],
+        # The members of each nested item, in rows.NESTED_ITEMS order.
+        def related(_position, title, url, excerpt, published_at, quality, provider_name, provider_domain,
+                    provider_slug, article_slug, article_is_published):
+            return {
+                "title": title,
+                "url": url,
+                "excerpt": excerpt,
+                "published_at": None if published_at is None else iso_datetime(parse_datetime_value(published_at)),
+                "provider": None if provider_slug is None else
+                {"name": provider_name, "domain": provider_domain, "slug": provider_slug},
+                "quality": quality,
+                "article": article_slug if article_slug is not None and (editor or article_is_published) else None,
             }
-            self._compiled = [(name, getters[name]) for name in self.selected]
-        return self._compiled
+
+        getters = {
+            "id": itemgetter("id"),
+            "slug": itemgetter("slug"),
+            "title": itemgetter("title"),
+            "excerpt": itemgetter("excerpt"),
+            "body": itemgetter("body"),
+            "url": lambda row: row["url"] or None,
+            "amp_url": lambda row: row["amp_url"] or None,
+            "published_at": lambda row: iso_datetime(row["published_at"]),
+            "category": itemgetter("category"),
+            "type": itemgetter("article_type"),
+            "quality": itemgetter("quality"),
+            "heat": itemgetter("heat"),
+            "is_published": itemgetter("is_published"),
+            "provider": article_provider,
+            "topics": lambda row: [
+                {"name": name, "slug": slug} for _position, name, slug in in_order(row["nested_topics"])
+            ],
+            "images": lambda row: [
+                {"url": url, "width": width, "height": height, "title": title}
+                for _position, url, width, height, title in in_order(row["nested_images"])
+            ],
+            "related": lambda row: [related(*link) for link in in_order(row["nested_related"])],
+            "links": lambda row: {
+                "self": api_address.replace(SLUG_PLACEHOLDER, row["slug"]),
+                "html": page_address.replace(SLUG_PLACEHOLDER, row["slug"]) if row["is_published"] else None,
+            },
+            "extra": itemgetter("extra"),
+        }
+        return [(name, getters[name]) for name in self.selected]
+
+
+@lru_cache(maxsize=8)
+def article_paths(script_prefix: str, urlconf) -> tuple[str, str]:
+    """An article's API path and public page path, with ``SLUG_PLACEHOLDER`` for its slug.
+
+    Both depend on the slug only (tests compare them with ``get_absolute_url()``); reversing them
+    for every response cost more than representing a row. The arguments are what ``reverse()`` reads.
+    """
+    return (
+        reverse("api:v1:article-detail", kwargs={"slug": SLUG_PLACEHOLDER}, urlconf=urlconf),
+        Article(slug=SLUG_PLACEHOLDER).get_absolute_url(),
+    )
 
 
 class StrictBooleanField(serializers.BooleanField):

@@ -1,7 +1,8 @@
 """Articles and topics in the REST API (``/api/v1/articles/``, ``/api/v1/topics/``).
 
-Who sees what is decided in ``get_queryset()``: editors (``articles.view_article`` or
-``change_article``) the whole catalogue, everyone else ``Article.objects.published()``.
+Who sees what is decided in ``visible_articles()``, where ``get_queryset()`` and the rows the
+article list and detail read both start: editors (``articles.view_article`` or ``change_article``)
+the whole catalogue, everyone else ``Article.objects.published()``.
 Writes need the model permissions (``ArticlePermissions``): ``change_article`` and the editorial
 permission to PATCH, ``add_article`` to POST; they go through ``articles.services`` and the
 importer's loader, like the admin's and ``import_articles``'.
@@ -9,8 +10,10 @@ importer's loader, like the admin's and ``import_articles``'.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
@@ -20,16 +23,15 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from newsdesk.api_errors import error_body
-from newsdesk.api_pagination import SortKey
 from newsdesk.api_schema import conditional_get_parameters, error_responses, not_modified_response
 from newsdesk.api_support import ConditionalGetMixin, requested_fields
 
-from ..filters import ArticleFilterSet, can_view_unpublished
+from ..filters import ORDERING_FIELDS, ArticleFilterSet, can_view_unpublished
 from ..ingest.load import REJECTED, import_mapping
 from ..models import Article, EditorialChange, Topic
 from ..services import article_publish, article_set_quality, article_unpublish
 from .permissions import ArticlePermissions
-from .rows import article_values
+from .rows import article_values, decode_nested
 from .serializers import (
     EDITOR_FIELDS,
     PUBLIC_FIELDS,
@@ -70,6 +72,24 @@ INGEST_EXAMPLE = {
     "images": [{"url": "https://example.com/img/rates.jpg", "width": 1200, "height": 675}],
     "body": "The bank's committee voted 7–2 …",
 }
+
+
+def visible_articles(*, editor: bool) -> QuerySet:
+    """Editors see the whole catalogue; everyone else what is published."""
+    return Article.objects.all() if editor else Article.objects.published()
+
+
+def article_rows(*, editor: bool, fields: list[str]) -> QuerySet:
+    """The visible articles as ``article_values()`` rows of these fields and every sort column."""
+    return _article_rows(editor, tuple(fields), Article.objects.db).all()
+
+
+@lru_cache(maxsize=64)
+def _article_rows(editor: bool, fields: tuple[str, ...], alias: str) -> QuerySet:
+    # Built once per process for each kind of caller, field selection and database, then cloned
+    # (never evaluated itself): building it cost more than the database spends on a page.
+    # ``alias`` is where reads go (maybe a replica): the nested subqueries are compiled for it.
+    return article_values(visible_articles(editor=editor), list(fields), sort_columns=ORDERING_FIELDS)
 
 
 @extend_schema_view(
@@ -122,10 +142,12 @@ class ArticleViewSet(ConditionalGetMixin, viewsets.GenericViewSet):
 
     @cached_property
     def for_editor(self) -> bool:
-        return can_view_unpublished(self.request.user)
+        user = self.request.user
+        # Editors sign in (token or session), so the auth backends need not be asked about anonymous callers.
+        return user.is_authenticated and can_view_unpublished(user)
 
     def get_queryset(self):
-        return Article.objects.all() if self.for_editor else Article.objects.published()
+        return visible_articles(editor=self.for_editor)
 
     def filter_queryset(self, queryset):
         if not any(name in self.request.query_params for name in ArticleFilterSet.base_filters):
@@ -134,13 +156,13 @@ class ArticleViewSet(ConditionalGetMixin, viewsets.GenericViewSet):
 
     def list(self, request, *args, **kwargs):
         fields = requested_fields(request, fields_for(editor=self.for_editor))
-        queryset = self.filter_queryset(self.get_queryset())
-        rows = self.paginate_queryset(article_values(queryset, fields, ordering_column=SortKey.of(queryset).name))
-        return self.get_paginated_response(self._represent(rows, fields, many=True))
+        rows = self.paginate_queryset(self.filter_queryset(article_rows(editor=self.for_editor, fields=fields)))
+        return self.get_paginated_response(self._represent(rows, fields))
 
     def retrieve(self, request, *args, **kwargs):
         fields = requested_fields(request, fields_for(editor=self.for_editor))
-        return Response(self._read_one(self.get_queryset().filter(slug=kwargs[self.lookup_field]), fields))
+        rows = article_rows(editor=self.for_editor, fields=fields)
+        return Response(self._read_one(rows.filter(slug=kwargs[self.lookup_field]), fields))
 
     def partial_update(self, request, *args, **kwargs):
         # Not self.get_object(): list filters do not apply to an article's own address.
@@ -156,7 +178,9 @@ class ArticleViewSet(ConditionalGetMixin, viewsets.GenericViewSet):
                 article_set_quality(
                     article=article, quality=changes["quality"], user=request.user, via=EditorialChange.Via.API
                 )
-        return Response(self._read_one(self.get_queryset().filter(pk=article.pk), fields_for(editor=self.for_editor)))
+        fields = fields_for(editor=self.for_editor)
+        rows = article_rows(editor=self.for_editor, fields=fields)
+        return Response(self._read_one(rows.filter(pk=article.pk), fields))
 
     def create(self, request, *args, **kwargs):
         if not isinstance(request.data, dict):
@@ -175,8 +199,9 @@ class ArticleViewSet(ConditionalGetMixin, viewsets.GenericViewSet):
                 status=status.HTTP_400_BAD_REQUEST,
             )
         # Whoever may add articles sees what they sent, unknown keys included.
+        fields = fields_for(editor=True)
         representation = self._read_one(
-            Article.objects.filter(pk=result.article_id), fields_for(editor=True), editor=True
+            article_rows(editor=True, fields=fields).filter(pk=result.article_id), fields, editor=True
         )
         created = result.outcome == "created"
         return Response(
@@ -185,15 +210,20 @@ class ArticleViewSet(ConditionalGetMixin, viewsets.GenericViewSet):
             headers={"Location" if created else "Content-Location": representation["links"]["self"]},
         )
 
-    def _read_one(self, queryset, fields, *, editor=None) -> dict:
-        row = article_values(queryset, fields).first()
+    def _read_one(self, rows, fields, *, editor=None) -> dict:
+        """The representation of the one article of ``rows`` (from ``article_rows()``), or a 404."""
+        row = rows.first()
         if row is None:
             raise Http404
-        return self._represent(row, fields, editor=editor)
+        return self._represent([row], fields, editor=editor)[0]
 
-    def _represent(self, rows, fields, *, many=False, editor=None):
+    def _represent(self, rows: list[dict], fields, *, editor=None) -> list[dict]:
+        """The representations of rows read from ``article_rows()``."""
         editor = self.for_editor if editor is None else editor
-        return ArticleSerializer(rows, many=many, fields=fields, editor=editor, context=self.get_serializer_context()).data
+        serializer = ArticleSerializer(fields=fields, editor=editor, context=self.get_serializer_context())
+        # One serializer for every row rather than many=True: its list serializer and child refer to
+        # each other, which would keep the page's rows alive until the garbage collector runs.
+        return [serializer.to_representation(row) for row in decode_nested(rows)]
 
 
 @extend_schema_view(

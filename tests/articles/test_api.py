@@ -158,6 +158,21 @@ def test_editors_see_every_article(editor_api, build_catalogue):
     assert response.json()["is_published"] is False
 
 
+def test_what_one_request_sees_never_carries_over_to_the_next(api, editor_api, build_catalogue):
+    # The rows every list and detail start from are built once per process (articles.api.views.article_rows).
+    published = build_catalogue(3)
+    held_back = build_catalogue(1, published=False)[0]
+    newest_first = [article.slug for article in reversed(published)]
+    assert held_back.slug in [item["slug"] for item in results(editor_api.get("/api/v1/articles/"))]
+    assert [item["slug"] for item in results(api.get("/api/v1/articles/"))] == newest_first
+    assert len(results(api.get("/api/v1/articles/?topic=politics&ordering=title&page_size=1"))) == 1
+    assert [item["slug"] for item in results(api.get("/api/v1/articles/"))] == newest_first
+    assert api.get(f"/api/v1/articles/{held_back.slug}/").status_code == 404
+    article_publish(article=held_back)
+    assert held_back.slug in [item["slug"] for item in results(api.get("/api/v1/articles/"))]
+    assert api.get(f"/api/v1/articles/{held_back.slug}/").status_code == 200
+
+
 def test_the_editors_group_sees_every_article(api, build_catalogue, django_user_model):
     from articles.services import editors_group_ensure
 
