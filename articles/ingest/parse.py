@@ -23,8 +23,8 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
-from urllib.parse import SplitResult, urlsplit, urlunsplit
+from typing import Any, NamedTuple
+from urllib.parse import urlsplit, urlunsplit
 
 import ftfy
 import ftfy.badness
@@ -93,7 +93,9 @@ DOMAIN_PATTERN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])
 BINARY_SIGNATURES = (b"\x89PNG", b"%PDF-", b"PK\x03\x04", b"\x1f\x8b", b"GIF8", b"\xff\xd8\xff", b"\x7fELF")
 WHITE_SPACE = re.compile(r"\s")
 CONTROL_BYTES = bytes(byte for byte in range(32) if byte not in (9, 10, 12, 13))
-CLOSING_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+# A line of --- or ..., found by the newline before it (searching for a newline is much quicker
+# than trying a multi-line ^ at every character).
+CLOSING_FENCE = re.compile(r"\n((?:---|\.\.\.)[ \t]*)(?=\n|\Z)")
 
 
 @dataclass(frozen=True)
@@ -238,13 +240,26 @@ FrontMatterLoader.add_implicit_resolver(
 
 
 def load_front_matter(text: str) -> Any:
+    """The front matter's value; raises Rejected for tags, anchors, aliases, deep nesting and bad YAML.
+
+    Front matter in the plain block style the pipeline writes is read by ``_load_plain_block``,
+    which gives exactly what libyaml's events give (tests/articles/test_parse.py checks both
+    readers against each other); anything else is left to ``_load_from_events``.
+    """
+    try:
+        return _load_plain_block(text)
+    except _NotPlainBlock:
+        return _load_from_events(text)
+
+
+def _load_from_events(text: str) -> Any:
     """Build the front matter's value from libyaml's events, refusing tags, anchors, aliases and deep nesting.
 
     Composing from events (rather than ``yaml.load``) checks all of that in the same single
     pass, and never recurses: libyaml's own composer crashes the process on deep nesting.
     """
     loader = FrontMatterLoader(text)
-    check_event, get_event, resolve = loader.check_event, loader.get_event, loader.resolve
+    check_event, get_event = loader.check_event, loader.get_event
     # Open collections, innermost last; for a mapping, ``keys`` holds its pending key.
     containers: list[list | dict] = []
     keys: list[Any] = []
@@ -274,13 +289,8 @@ def load_front_matter(text: str) -> Any:
             if kind is ScalarEvent:
                 if event.anchor is not None or event.tag is not None:
                     _refuse(event)
-                value = event.value
-                if event.implicit[0]:  # plain (unquoted): may be a number, boolean or null
-                    if value == "" or value[0] in _RESOLVED_FIRST_CHARACTERS:
-                        tag = resolve(ScalarNode, value, event.implicit)
-                        if tag != _STR_TAG:
-                            value = _CONSTRUCTORS[tag](loader, ScalarNode(tag, value))
-                place(value, event)
+                # A plain (unquoted) scalar may be a number, boolean or null; a quoted one is text.
+                place(_plain_scalar(event.value) if event.implicit[0] else event.value, event)
             elif kind is MappingStartEvent or kind is SequenceStartEvent:
                 if event.anchor is not None or event.tag is not None:
                     _refuse(event)
@@ -319,11 +329,154 @@ def load_front_matter(text: str) -> Any:
 
 
 _NOTHING = object()
-_CONSTRUCTORS = FrontMatterLoader.yaml_constructors
 _STR_TAG = "tag:yaml.org,2002:str"
 # Plain scalars starting with any other character are strings: no need to ask the resolver.
 _RESOLVED_FIRST_CHARACTERS = frozenset(key for key in FrontMatterLoader.yaml_implicit_resolvers if key)
 assert None not in FrontMatterLoader.yaml_implicit_resolvers, "a resolver without a first character"
+
+
+class _PlainScalarReader(yaml.constructor.SafeConstructor, yaml.resolver.BaseResolver):
+    """FrontMatterLoader's resolvers and constructors, without a libyaml parser: both readers use it."""
+
+    yaml_implicit_resolvers = FrontMatterLoader.yaml_implicit_resolvers
+    yaml_constructors = FrontMatterLoader.yaml_constructors
+
+
+_PLAIN_SCALARS = _PlainScalarReader()
+
+
+def _plain_scalar(value: str) -> Any:
+    """A plain (unquoted) scalar as FrontMatterLoader reads it: a number, boolean, null or text."""
+    if value == "" or value[0] in _RESOLVED_FIRST_CHARACTERS:
+        # Keys and numbers repeat from file to file: short values are resolved once.
+        return _resolved_short(value) if len(value) <= 40 else _resolved(value)
+    return value
+
+
+def _resolved(value: str) -> Any:
+    tag = _PLAIN_SCALARS.resolve(ScalarNode, value, (True, False))
+    if tag == _STR_TAG:
+        return value
+    return _PLAIN_SCALARS.yaml_constructors[tag](_PLAIN_SCALARS, ScalarNode(tag, value))
+
+
+_resolved_short = functools.lru_cache(maxsize=4096)(_resolved)  # values are immutable: safe to share
+
+
+class _NotPlainBlock(Exception):
+    """The front matter uses YAML beyond the plain block style: libyaml's events must read it."""
+
+
+# What the plain block reader reads: only the characters libyaml reads as themselves, so no tab,
+# carriage return, NEL/LS/PS line break, byte-order mark, control or non-character; ...
+_OUTSIDE_PLAIN_BLOCK = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+# ... lines that are blank, "key: value", "key:", "- value", "- key: value" or "- key:" (indented
+# with spaces), where a key is a plain word; ...
+_PLAIN_BLOCK_LINE = re.compile(r"^( *)(?:(-)( +|$))?(?:([A-Za-z_][A-Za-z0-9_-]{0,99}):(?: +|$))?(.*)$", re.MULTILINE)
+# ... and values that are one-line quoted text (with only these escapes), [] or {}, or a one-line
+# plain scalar that does not start with an indicator (a "-" starts one only before a non-space).
+_DOUBLE_QUOTED = re.compile(r'"((?:[^"\\]|\\["\\/nt])*)" *')
+_DOUBLE_QUOTED_ESCAPE = re.compile(r"\\(.)")
+_DOUBLE_QUOTED_ESCAPES = {'"': '"', "\\": "\\", "/": "/", "n": "\n", "t": "\t"}
+_SINGLE_QUOTED = re.compile(r"'((?:[^']|'')*)' *")
+_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
+# Far below MAX_NESTING, so the events reader is the one that enforces it.
+_PLAIN_BLOCK_MAX_DEPTH = MAX_NESTING // 2
+
+
+def _load_plain_block(text: str) -> dict:
+    """The front matter as a mapping, for the block style the pipeline writes; raises _NotPlainBlock
+    for anything else, including every tag, anchor, alias, comment, flow collection, multi-line
+    scalar and YAML error, which only the events reader deals with."""
+    # Open collections with their column, innermost last; the root is the first.
+    open_collections: list[tuple[int, dict | list]] = []
+    # A "key:" line's mapping, key and column: its value is on the lines below, or it is null.
+    waiting: tuple[dict, Any, int] | None = None
+    # One match per line; only ``rest`` can hold more than spaces, "-", a key and ":".
+    for indentation, dash, after_dash, key, rest in _PLAIN_BLOCK_LINE.findall(text):
+        # isprintable() is quick and stricter than the exact check (it refuses no-break spaces, say).
+        if not rest.isprintable() and _OUTSIDE_PLAIN_BLOCK.search(rest):
+            raise _NotPlainBlock
+        if not dash and not key:
+            if rest:
+                raise _NotPlainBlock
+            continue  # a blank line
+        column = len(indentation)
+        if not open_collections:
+            if dash:
+                raise _NotPlainBlock  # not a mapping: the events reader says so
+            open_collections.append((column, {}))
+        if waiting is not None:
+            mapping, waiting_key, waiting_column = waiting
+            waiting = None
+            # A sequence may start at the key's own column; a mapping must be indented further.
+            if column > waiting_column or (dash and column == waiting_column):
+                mapping[waiting_key] = _open(open_collections, column, [] if dash else {})
+            else:
+                mapping[waiting_key] = _plain_scalar("")
+        while open_collections[-1][0] > column:
+            open_collections.pop()
+            if not open_collections:
+                raise _NotPlainBlock
+        top_column, top = open_collections[-1]
+        if not dash and type(top) is list and top_column == column:
+            open_collections.pop()  # a "key:" after a sequence written at its key's column ends it
+            top_column, top = open_collections[-1]
+        if top_column != column or (type(top) is list) != bool(dash):
+            raise _NotPlainBlock
+        if dash:
+            if not key:
+                if not rest:
+                    raise _NotPlainBlock  # an empty entry, or one whose value is on the lines below
+                top.append(_inline_value(rest, open_collections))
+                continue
+            entry: dict = {}
+            top.append(entry)
+            column += 1 + len(after_dash)
+            top = _open(open_collections, column, entry)
+        key = _plain_scalar(key)
+        if rest:
+            top[key] = _inline_value(rest, open_collections)
+        else:
+            waiting = (top, key, column)
+    if not open_collections:
+        raise _NotPlainBlock  # empty: the events reader says so
+    if waiting is not None:
+        waiting[0][waiting[1]] = _plain_scalar("")
+    return open_collections[0][1]
+
+
+def _open(open_collections: list, column: int, collection: dict | list) -> dict | list:
+    if len(open_collections) >= _PLAIN_BLOCK_MAX_DEPTH:
+        raise _NotPlainBlock
+    open_collections.append((column, collection))
+    return collection
+
+
+def _inline_value(rest: str, open_collections: list) -> Any:
+    first = rest[0]
+    if first == '"':
+        match = _DOUBLE_QUOTED.fullmatch(rest)
+        if match is None:
+            raise _NotPlainBlock
+        text = match[1]
+        return _DOUBLE_QUOTED_ESCAPE.sub(lambda escape: _DOUBLE_QUOTED_ESCAPES[escape[1]], text) if "\\" in text else text
+    if first == "'":
+        match = _SINGLE_QUOTED.fullmatch(rest)
+        if match is None:
+            raise _NotPlainBlock
+        return match[1].replace("''", "'")
+    value = rest.rstrip(" ")
+    if value == "[]" or value == "{}":
+        if len(open_collections) >= _PLAIN_BLOCK_MAX_DEPTH:
+            raise _NotPlainBlock
+        return [] if value == "[]" else {}
+    if first in _INDICATORS and not (first == "-" and rest[1:2] not in ("", " ")):
+        raise _NotPlainBlock
+    # ": " would make it a key, " #" starts a comment: both are left to the events reader.
+    if ": " in value or value[-1] == ":" or " #" in value:
+        raise _NotPlainBlock
+    return _plain_scalar(value)
 
 
 def _line(event) -> int:
@@ -369,6 +522,8 @@ def clean_text(value: str) -> tuple[str, bool]:
     """Repair mojibake and drop control characters. Returns the text and whether controls were removed."""
     if not value.isascii() and ftfy.badness.is_bad(value):
         value = ftfy.fix_encoding(value)
+    if value.isprintable():  # quick, and nothing CONTROL_CHARACTERS matches is printable
+        return value, False
     cleaned = CONTROL_CHARACTERS.sub("", value)
     return cleaned, len(cleaned) != len(value)
 
@@ -463,11 +618,33 @@ def _describe(value: Any) -> str:
 
 def checked_url(raw: str) -> str:
     """An absolute http(s) URL, unchanged; anything else (``javascript:``, relative, junk) raises ValueError."""
-    _split_http_url(raw)
+    _http_url(raw)
     return raw
 
 
-def _split_http_url(raw: str) -> tuple[SplitResult, int | None]:
+class _HttpUrl(NamedTuple):
+    scheme: str  # lowercase
+    host: str  # lowercase
+    port: int | None
+    path: str
+    query: str
+
+
+# An http(s) URL in lowercase, printable ASCII, with a host name and no user, port or white space:
+# split by this one pattern exactly as urlsplit splits it (tests/articles/test_parse.py checks).
+_PLAIN_HTTP_URL = re.compile(r"(https?)://([a-z0-9.-]+)(/[^?#\s]*)?(?:\?([^#\s]*))?(?:#\S*)?")
+
+
+def _http_url(raw: str) -> _HttpUrl:
+    if raw.isascii() and raw.isprintable():
+        plain = _PLAIN_HTTP_URL.fullmatch(raw)
+        if plain is not None:
+            scheme, host, path, query = plain.groups(default="")
+            return _HttpUrl(scheme, host, None, path, query)
+    return _split_http_url(raw)
+
+
+def _split_http_url(raw: str) -> _HttpUrl:
     if WHITE_SPACE.search(raw):
         raise ValueError(f"contains white space: {_describe(raw)}")
     try:
@@ -479,25 +656,22 @@ def _split_http_url(raw: str) -> tuple[SplitResult, int | None]:
         raise ValueError(f"is not an http(s) URL: {_describe(raw)}")
     if not parts.hostname:
         raise ValueError(f"has no host: {_describe(raw)}")
-    return parts, port
+    return _HttpUrl(parts.scheme.lower(), parts.hostname, port, parts.path, parts.query)
 
 
 def canonical_url(raw: str) -> str:
     """Normalise an article URL: lowercase scheme and host, no default port, fragment or tracking parameters."""
-    parts, port = _split_http_url(raw)
-    scheme = parts.scheme.lower()
-    host = parts.hostname or ""
+    scheme, host, port, path, query = _http_url(raw)
     if (scheme, port) in {("http", 80), ("https", 443)}:
         port = None
     if ":" in host:  # IPv6 literal
         host = f"[{host}]"
     netloc = host if port is None else f"{host}:{port}"
-    query = parts.query
     if query:
         query = "&".join(
             piece for piece in query.split("&") if piece and not _is_tracking_parameter(piece.split("=", 1)[0])
         )
-    return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+    return urlunsplit((scheme, netloc, path or "/", query, ""))
 
 
 def _is_tracking_parameter(name: str) -> bool:
@@ -573,8 +747,15 @@ def json_safe(value: Any, warnings: list[str], name: str, depth: int = 0) -> Any
 # --------------------------------------------------------------------------- article
 
 
-def parse_bytes(data: bytes, *, source_path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> ParseResult:
-    """Parse one article file's bytes. Never raises for bad input."""
+def parse_bytes(
+    data: bytes, *, source_path: str, max_bytes: int = DEFAULT_MAX_BYTES, identity_path: str | None = None
+) -> ParseResult:
+    """Parse one article file's bytes. Never raises for bad input.
+
+    ``source_path`` names the file in messages; ``identity_path`` (default: the same) is where the
+    article is recorded as coming from, and what identifies a body-only draft.
+    """
+    identity_path = source_path if identity_path is None else identity_path
     try:
         if len(data) > max_bytes:
             raise Rejected(f"the file is {_size(len(data))}, over the {_size(max_bytes)} limit")
@@ -584,7 +765,7 @@ def parse_bytes(data: bytes, *, source_path: str, max_bytes: int = DEFAULT_MAX_B
     except Rejected as error:
         return ParseResult(source_path=source_path, problems=(str(error),))
     if front_matter is None:
-        return _parse_body_only(body, source_path=source_path, warnings=warnings)
+        return _parse_body_only(body, source_path=source_path, identity_path=identity_path, warnings=warnings)
     try:
         mapping = load_front_matter(front_matter)
     except Rejected as error:
@@ -596,29 +777,13 @@ def parse_bytes(data: bytes, *, source_path: str, max_bytes: int = DEFAULT_MAX_B
         return ParseResult(
             source_path=source_path, problems=(f"front matter must be a mapping of keys to values, but it is {what}",)
         )
-    return parse_mapping(mapping, body=body, source_path=source_path, warnings=warnings)
+    return parse_mapping(mapping, body=body, source_path=source_path, identity_path=identity_path, warnings=warnings)
 
 
 def parse_for_import(data: bytes, *, display: str, identity_path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> ParseResult:
-    """``parse_bytes`` plus where the file lies: a body-only draft is identified by ``identity_path``
-    (its path relative to the imported directory). The fingerprint is computed here, in the
-    worker process, so the writing process does not have to."""
-    result = parse_bytes(data, source_path=display, max_bytes=max_bytes)
-    if result.article is None:
-        return result
-    article = result.article
-    if article.is_draft:
-        article = dataclasses.replace(article, source_key=f"file:{identity_path}", source_path=identity_path)
-    else:
-        article = dataclasses.replace(article, source_path=identity_path)
-    article.fingerprint  # noqa: B018 - cached on the instance and pickled with it
-    return dataclasses.replace(result, article=article)
-
-
-def parse_many(items: list[tuple[bytes, str, str]], max_bytes: int = DEFAULT_MAX_BYTES) -> list[ParseResult]:
-    """Parse ``(data, display, identity_path)`` items: the unit of work of an import's worker processes."""
-    return [parse_for_import(data, display=display, identity_path=identity, max_bytes=max_bytes)
-            for data, display, identity in items]
+    """``parse_bytes`` of a file found by an import: named ``display`` in messages, identified by
+    ``identity_path`` (its path relative to the imported directory)."""
+    return parse_bytes(data, source_path=display, max_bytes=max_bytes, identity_path=identity_path)
 
 
 def split_front_matter(text: str) -> tuple[str | None, str]:
@@ -627,13 +792,14 @@ def split_front_matter(text: str) -> tuple[str | None, str]:
     first_line, newline, rest = stripped.partition("\n")
     if first_line.rstrip() != "---":
         return None, text
-    closing = CLOSING_FENCE.search(rest)
+    closing = CLOSING_FENCE.search("\n" + rest)  # the newline added lets the first line close it too
     if closing is None:
         raise Rejected("front matter opened with --- on the first line is never closed by a --- line")
-    return rest[: closing.start()], rest[closing.end():]
+    start, end = closing.span(1)
+    return rest[: start - 1], rest[end - 1:]
 
 
-def _parse_body_only(body: str, *, source_path: str, warnings: list[str]) -> ParseResult:
+def _parse_body_only(body: str, *, source_path: str, identity_path: str, warnings: list[str]) -> ParseResult:
     reader = _Reader()
     reader.warnings.extend(warnings)
     text = reader.text(body, "body", limit=DEFAULT_MAX_BYTES * 2)
@@ -645,21 +811,25 @@ def _parse_body_only(body: str, *, source_path: str, warnings: list[str]) -> Par
         title = title[: DRAFT_TITLE_LENGTH - 1].rsplit(" ", 1)[0] + "…"
     reader.warnings.append("no front matter: imported as an unpublished draft for review")
     article = ParsedArticle(
-        source_key=f"file:{source_path}",
+        source_key=f"file:{identity_path}",
         title=title,
         body=text,
         schema_era="body",
         is_draft=True,
-        source_path=source_path,
+        source_path=identity_path,
         warnings=tuple(reader.warnings),
     )
     return ParseResult(source_path=source_path, article=article, warnings=article.warnings)
 
 
 def parse_mapping(
-    mapping: Mapping, *, body: str = "", source_path: str = "", warnings: list[str] | None = None
+    mapping: Mapping, *, body: str = "", source_path: str = "", identity_path: str | None = None,
+    warnings: list[str] | None = None,
 ) -> ParseResult:
-    """Validate one article given as a mapping with the file format's keys (front matter, or API JSON)."""
+    """Validate one article given as a mapping with the file format's keys (front matter, or API JSON).
+
+    ``source_path`` names it in messages; ``identity_path`` (default: the same) is recorded as its source.
+    """
     reader = _Reader()
     reader.warnings.extend(warnings or [])
     if not isinstance(mapping, Mapping):
@@ -722,7 +892,7 @@ def parse_mapping(
         secured=secured,
         extra=extra,
         schema_era=era,
-        source_path=source_path,
+        source_path=source_path if identity_path is None else identity_path,
         warnings=tuple(reader.warnings),
     )
     return ParseResult(source_path=source_path, article=article, warnings=article.warnings)
@@ -940,3 +1110,4 @@ def _parse_related(reader: _Reader, item: Any, name: str) -> ParsedRelated | Non
 
 def _size(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MiB" if size >= 1024 * 1024 else f"{size:,} bytes"
+

@@ -4,6 +4,7 @@ editorial decisions surviving re-imports, dry runs and reports, exit statuses, a
 import dataclasses
 import datetime as dt
 import json
+import logging
 import os
 import re
 from pathlib import Path
@@ -14,7 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles import services
-from articles.ingest import load
+from articles.ingest import parse
 from articles.models import Article, EditorialChange, RelatedLink, SourceFile, TaggedTopic, Topic
 from providers.models import Provider
 from tests.conftest import article_text
@@ -433,6 +434,22 @@ def test_report_has_one_entry_per_file_with_outcome_and_messages(run_import, wri
     assert "bad.txt" in rejection and "title" in rejection and "quality" in rejection
 
 
+def test_each_run_logs_its_summary_as_structured_fields(run_import, write_article, caplog):
+    write_article("good.txt", article_text(webUrl="https://example.com/good"))
+    write_article("bad.txt", article_text(webUrl="https://example.com/bad", title=None))
+
+    with caplog.at_level(logging.INFO, logger="newsdesk.import"):
+        run_import(write_article.directory)
+        run_import(write_article.directory, dry_run=True)
+
+    first, dry = [record for record in caplog.records if record.name == "newsdesk.import"]
+    assert first.getMessage() == "import finished"
+    assert (first.files, first.files_created, first.files_updated, first.files_unchanged, first.files_rejected) == (2, 1, 0, 0, 1)
+    assert first.dry_run is False and dry.dry_run is True
+    assert first.seconds >= 0 and first.files_per_second > 0
+    assert first.paths == [str(write_article.directory)]
+
+
 # --------------------------------------------------------------------------- exit status
 
 
@@ -497,18 +514,16 @@ def test_broken_version_of_an_imported_file_is_rejected_and_damages_nothing(run_
 def test_a_file_the_database_refuses_does_not_lose_the_rest_of_its_batch(run_import, write_article, monkeypatch, tmp_path):
     for name in "abc":
         write_article(f"{name}.txt", article_text(webUrl=f"https://example.com/{name}", title=f"Story {name}", topics=[name]))
-    parse_many = load.parse_many
+    parse_for_import = parse.parse_for_import
 
-    def parse_letting_an_out_of_range_quality_through(items, max_bytes):
-        results = parse_many(items, max_bytes)
+    def parse_letting_an_out_of_range_quality_through(data, *, display, **options):
+        result = parse_for_import(data, display=display, **options)
         # A value the parser should have caught: the database's check constraint refuses it.
-        return [
-            dataclasses.replace(result, article=dataclasses.replace(result.article, quality=500))
-            if result.source_path.endswith("b.txt") else result
-            for result in results
-        ]
+        if display.endswith("b.txt"):
+            return dataclasses.replace(result, article=dataclasses.replace(result.article, quality=500))
+        return result
 
-    monkeypatch.setattr(load, "parse_many", parse_letting_an_out_of_range_quality_through)
+    monkeypatch.setattr(parse, "parse_for_import", parse_letting_an_out_of_range_quality_through)
 
     # One process, so the patched parser is the one that runs.
     status, _, _ = run_import(write_article.directory, report=tmp_path / "report.json", workers=1)

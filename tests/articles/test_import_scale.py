@@ -2,6 +2,8 @@
 catalogue, unchanged files cost no writes, memory does not grow with the tree, a SIGKILL
 leaves whole articles only, and two imports at once leave no duplicates."""
 
+import gc
+import json
 import os
 import signal
 import sqlite3
@@ -16,14 +18,16 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from articles.ingest import load, rows
 from articles.ingest.load import find_article_files, import_files
-from articles.models import Article, ArticleImage, RelatedLink, TaggedTopic
+from articles.ingest.parse import parse_bytes
+from articles.models import Article, ArticleImage, RelatedLink, TaggedTopic, Topic
 from providers.models import Provider
 from tests.articles.test_import_articles import catalogue_snapshot
 from tests.conftest import article_text
 
 PROJECT = Path(__file__).resolve().parents[2]
-WRITES = ("INSERT", "UPDATE", "DELETE")
+WRITES = ("INSERT", "UPDATE", "DELETE", "COPY")
 
 
 def write_corpus(directory: Path, count: int, *, offset: int = 0) -> list[Path]:
@@ -58,7 +62,7 @@ def writes_in(queries) -> list[str]:
 
 
 def rows_written(queries) -> int:
-    """Rows sent by write statements; Django logs an executemany as "N times: <sql>"."""
+    """Rows sent by write statements; Django logs an executemany (and the importer a COPY) as "N times: <sql>"."""
     total = 0
     for sql in writes_in(queries):
         times, _, rest = sql.partition(" times: ")
@@ -101,6 +105,100 @@ def test_unchanged_tree_is_skipped_without_a_single_write(tmp_path):
     assert writes_in(queries.captured_queries) == []
     # One lookup of the batch's content hashes, per batch: not per file.
     assert len(queries.captured_queries) <= 3 + 2 * 3
+
+
+@pytest.mark.django_db
+def test_unchanged_tree_starts_no_worker_process(tmp_path, monkeypatch):
+    files = find_article_files([write_corpus(tmp_path / "corpus", 240)[0].parent])
+    import_files(files, workers=2, batch_size=50)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a worker process was started for an unchanged tree")
+
+    monkeypatch.setattr(load, "ProcessPoolExecutor", refuse)
+    monkeypatch.setattr(load.multiprocessing.forkserver, "ensure_running", refuse)
+    summary = import_files(files, workers=2, batch_size=50)
+
+    assert summary.counts["unchanged"] == 240
+
+
+@pytest.mark.django_db
+def test_import_leaves_the_connection_and_the_collector_as_it_found_them(tmp_path):
+    files = find_article_files([write_corpus(tmp_path / "corpus", 30)[0].parent])
+    settings_before = _database_settings()
+    thresholds = gc.get_threshold()
+
+    import_files(files, workers=1)
+
+    assert _database_settings() == settings_before
+    assert gc.get_threshold() == thresholds
+
+
+def _database_settings() -> tuple:
+    if connection.vendor != "sqlite":
+        return ()
+    with connection.cursor() as cursor:
+        return tuple(cursor.execute(f"PRAGMA {name}").fetchone()[0] for name in ("cache_size", "wal_autocheckpoint"))
+
+
+@pytest.mark.django_db(transaction=True)  # the foreign keys are checked when a batch commits
+def test_a_topic_deleted_during_an_import_is_made_again_for_the_next_batch(tmp_path):
+    """The importer remembers the ids of the topics and providers it resolved; one deleted
+    meanwhile fails the next batch, which is then retried file by file with fresh ids."""
+    files = find_article_files([write_corpus(tmp_path / "corpus", 40)[0].parent])
+    deleted = []
+
+    def delete_a_topic_after_the_first_batch(report):
+        if not deleted:
+            deleted.append(Topic.objects.get(name="Topic 1").delete())
+
+    summary = import_files(files, workers=1, batch_size=20, on_file=delete_a_topic_after_the_first_batch)
+
+    assert summary.counts == {"created": 40, "updated": 0, "unchanged": 0, "rejected": 0}
+    assert Topic.objects.filter(name="Topic 1").exists()
+    # The second batch's articles on Topic 1 have it (the first batch's lost it with the topic).
+    assert TaggedTopic.objects.filter(tag__name="Topic 1").count() == sum(
+        1 for number in range(20, 40) if number % 25 and number % 5 == 1
+    )
+
+
+@pytest.mark.django_db
+def test_a_file_read_in_short_pieces_is_read_whole(tmp_path, monkeypatch):
+    paths = write_corpus(tmp_path / "corpus", 3, offset=1)
+    read = os.read
+    monkeypatch.setattr(load.os, "read", lambda descriptor, size: read(descriptor, min(size, 7)))
+
+    summary = import_files(find_article_files([paths[0].parent]), workers=1)
+
+    assert summary.counts["created"] == 3
+    assert sorted(Article.objects.values_list("title", flat=True)) == ["Story 1", "Story 2", "Story 3"]
+
+
+@pytest.mark.django_db
+def test_prepared_values_are_those_django_would_write(settings):
+    import datetime as dt
+
+    from articles.ingest.rows import RELATED_COLUMNS, prepare_article
+
+    article = parse_bytes(
+        article_text(publishedDateTime="2024-03-01T10:00:00.250+02:00", extra_key={"nested": ["é", 1.5]},
+                     related=[{"title": "R", "webUrl": "https://r.example/", "publishedDateTime": "2020-01-01T00:00:00Z",
+                               "images": [{"url": "https://r.example/i.jpg", "width": 1}]}]).encode(),
+        source_path="a.txt",
+    ).article
+    prepared = prepare_article(article, datetimes_as_text=connection.vendor == "sqlite")
+    row = dict(zip(rows.ARTICLE_COLUMNS, prepared.row))
+    related = dict(zip(RELATED_COLUMNS, prepared.related[0]))
+    field = Article._meta.get_field
+
+    if connection.vendor == "sqlite":
+        assert row["published_at"] == connection.ops.adapt_datetimefield_value(article.published_at)
+        assert related["published_at"] == connection.ops.adapt_datetimefield_value(dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc))
+        assert row["extra"] == field("extra").get_db_prep_save(article.extra, connection)
+    else:
+        assert row["published_at"] == article.published_at
+    assert json.loads(row["extra"]) == {"extra_key": {"nested": ["é", 1.5]}}
+    assert json.loads(related["images"]) == [{"url": "https://r.example/i.jpg", "width": 1, "height": None}]
 
 
 @pytest.mark.django_db
@@ -181,6 +279,24 @@ def start_import(environment: dict, *paths: Path, extra: tuple = ()) -> subproce
     )
 
 
+def descendants(pid: int) -> set[int]:
+    """The processes ``pid`` started, and those they started (Linux's /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+    found, stack = set(), [pid]
+    while stack:
+        for child in children.get(stack.pop(), []):
+            found.add(child)
+            stack.append(child)
+    return found
+
+
 def query(environment: dict, sql: str) -> list[tuple]:
     """Read the scratch database directly (the test's own connection is to the test database)."""
     url = environment["DATABASE_URL"]
@@ -205,8 +321,15 @@ def test_an_import_killed_at_any_moment_leaves_whole_articles_and_a_rerun_comple
         except Exception:  # the tables may be locked for a moment: look again
             pass
         time.sleep(0.02)
+    helpers = descendants(process.pid)
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=60)
+
+    # Its worker processes (and their server) end with it, rather than wait for work for ever.
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in helpers):
+        time.sleep(0.1)
+    assert helpers and not [pid for pid in helpers if Path(f"/proc/{pid}").exists()]
 
     # Every article present is whole: its topics, image and related link are there with it,
     # and its file is recorded; every recorded file has its article.

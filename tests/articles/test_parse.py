@@ -14,7 +14,11 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
+from articles.ingest import parse as parse_module
 from articles.ingest.parse import (
     ParsedArticle,
     ParseResult,
@@ -1105,3 +1109,308 @@ def test_parse_mapping_rejects_a_non_mapping(value):
     result = parse_mapping(value, source_path=PATH)
 
     assert_rejected(result, "an article must be a mapping")
+
+
+# --------------------------------------------------------------------------- fast paths: same results as the slow ones
+#
+# parse.py reads the common case quickly (plain block YAML, plain http(s) URLs, printable text,
+# the closing --- found from a newline) and leaves everything else to the general code. Each fast
+# path must give exactly what the general code gives, or decline: checked here on the seeds, on
+# the benchmark's files, and on generated inputs.
+
+THOROUGH = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def read_by_both(front_matter: str):
+    """(fast reader's value or None when it declines, general reader's value or the Rejected it raised)."""
+    try:
+        slow = parse_module._load_from_events(front_matter)
+    except Rejected as error:
+        slow = error
+    try:
+        fast = parse_module._load_plain_block(front_matter)
+    except parse_module._NotPlainBlock:
+        fast = None
+    return fast, slow
+
+
+def assert_read_alike(front_matter: str) -> None:
+    fast, slow = read_by_both(front_matter)
+    if fast is not None:
+        assert not isinstance(slow, Rejected), (front_matter, slow)
+        # repr: tells 1 from 1.0 and True, and nan equals itself.
+        assert repr(fast) == repr(slow), front_matter
+
+
+def benchmark_front_matters(directory: Path) -> list[str]:
+    """The front matter of files bench/import_bench.py generates."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("import_bench", Path(__file__).resolve().parents[2] / "bench" / "import_bench.py")
+    import_bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(import_bench)
+    import_bench.generate(directory, 60, seed=7)
+    texts = [path.read_text(encoding="utf-8") for path in sorted(directory.rglob("*.txt"))]
+    return [front for front, _ in map(parse_module.split_front_matter, texts) if front is not None]
+
+
+@pytest.mark.parametrize("path", FRONT_MATTER_SEEDS, ids=lambda path: path.name[:3])
+def test_seeds_take_the_fast_yaml_path_and_read_as_by_the_events(path):
+    front_matter, _ = parse_module.split_front_matter(path.read_text(encoding="utf-8"))
+    fast, slow = read_by_both(front_matter)
+    assert fast is not None
+    assert repr(fast) == repr(slow)
+
+
+def test_benchmark_files_take_the_fast_yaml_path_and_read_as_by_the_events(tmp_path):
+    for front_matter in benchmark_front_matters(tmp_path):
+        fast, slow = read_by_both(front_matter)
+        assert fast is not None, front_matter
+        assert repr(fast) == repr(slow)
+
+
+@pytest.mark.parametrize(
+    ("front_matter", "value"),
+    [
+        ("title: no\n", {"title": "no"}),
+        ("title: yes\nquality: off\n", {"title": "yes", "quality": "off"}),
+        ("title: 10:30\n", {"title": "10:30"}),
+        ("quality: 0755\n", {"quality": "0755"}),
+        ("quality: 1_000\n", {"quality": "1_000"}),
+        ("publishedDateTime: 2024-01-22T16:27:00Z\n", {"publishedDateTime": "2024-01-22T16:27:00Z"}),
+        ("a: 42\nb: -1\nc: 2.5\ne: .inf\nf: ~\ng: true\nh: FALSE\ni:\n", {"a": 42, "b": -1, "c": 2.5, "e": float("inf"), "f": None, "g": True, "h": False, "i": None}),
+        ('title: "She said \\"no\\" / left"\n', {"title": 'She said "no" / left'}),
+        ('excerpt: "line\\nnext\\ttab \\\\ back\\/slash"\n', {"excerpt": "line\nnext\ttab \\ back/slash"}),
+        ("true: 1\nnull: 2\nFalse: 3\nyes: 4\n", {True: 1, None: 2, False: 3, "yes": 4}),
+        ("title: 'it''s'\n", {"title": "it's"}),
+        ("topics:\n- AI\n- x: 1\n  y: [ ]\nimages: []\nextra: {}\n", None),
+        ("related:\n  - title: A\n    provider:\n      name: P\n    images:\n      - url: u\n", {"related": [{"title": "A", "provider": {"name": "P"}, "images": [{"url": "u"}]}]}),
+    ],
+)
+def test_fast_yaml_path_reads_plain_values_as_the_loader_means_them(front_matter, value):
+    fast, slow = read_by_both(front_matter)
+    assert repr(fast) == repr(slow) or fast is None
+    if value is not None:
+        assert fast == value
+
+
+@pytest.mark.parametrize(
+    "front_matter",
+    [
+        "title: !!str 10\n",
+        "title: !custom x\n",
+        "title: &a x\nexcerpt: *a\n",
+        "provider: &p\n  name: a\n",
+        "related:\n- *p\n",
+        "? complex\n: key\n",
+        "%YAML 1.1\n---\ntitle: x\n",
+        "title: x\n--- \ntitle: y\n",
+        "title: x # a comment\n",
+        "title: [a, b]\n",
+        "title: |\n  block\n",
+        "title: a\n  continued\n",
+        'title: "two\n  lines"\n',
+        "title: a: b\n",
+        "title:\ttab\n",
+        "title: nbsp\u00a0kept\n",
+        "title: bom\ufeff\n",
+        "title: x\r\n",
+        "- a list\n",
+        "",
+        "".join("  " * depth + "k:\n" for depth in range(40)),
+    ],
+)
+def test_fast_yaml_path_declines_what_it_does_not_read(front_matter):
+    fast, slow = read_by_both(front_matter)
+    if fast is not None:  # a few of these are plain enough to be read; then they must read alike
+        assert repr(fast) == repr(slow)
+    assert front_matter.startswith("title: nbsp") or fast is None
+
+
+@pytest.mark.parametrize(
+    ("front_matter", "fragment"),
+    [
+        ("title: !!str x\n", "YAML tags"),
+        ("title: &t A title\n", "YAML anchors (&t)"),
+        ("title: x\nexcerpt: *t\n", "YAML aliases (*t)"),
+        ("".join("  " * depth + "k:\n" for depth in range(40)) + "  " * 40 + "k: v\n", "nested more than 32 levels"),
+    ],
+)
+def test_refusals_are_made_whichever_reader_is_tried_first(front_matter, fragment):
+    with pytest.raises(Rejected, match=re.escape(fragment)):
+        load_front_matter(front_matter)
+
+
+# Text that YAML must quote, escape or refuse (indicators, colons, hashes, quotes, line breaks,
+# look-alike numbers), and plain text; keys mostly plain words, as the format's are.
+TRICKY_TEXT = st.text(
+    st.sampled_from(list("abcXYZ019 -:#'\"\\/?,[]{}&*!|>%@`.~_=+\t\n\r\u00e9\u2019\u00a0\u2028\ufeff\U0001f600\x00\x07")),
+    max_size=30,
+)
+PLAIN_TEXT = st.text(st.sampled_from(list("abcXYZ019 -:#'\"/?,.&*!%@_=+\u00e9\u2019\U0001f600")), max_size=20)
+LOOK_ALIKES = st.sampled_from(
+    ["yes", "no", "on", "Off", "10:30", "0755", "1_000", "0x1F", "2024-01-22", "-1", ".5", "-.inf", "~", "null", "True", "https://example.com/a?b=c#d"]
+)
+SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-(10**6), 10**6), st.floats(allow_nan=True), st.dates(), LOOK_ALIKES, PLAIN_TEXT, PLAIN_TEXT, TRICKY_TEXT)
+WORDS = st.from_regex(r"[A-Za-z_][A-Za-z0-9_-]{0,8}", fullmatch=True)
+KEYS = st.one_of(WORDS, WORDS, WORDS, st.sampled_from(["title", "true", "null", "on"]), PLAIN_TEXT)
+VALUES = st.recursive(SCALARS, lambda children: st.lists(children, max_size=3) | st.dictionaries(KEYS, children, max_size=3), max_leaves=12)
+DUMP_OPTIONS = st.fixed_dictionaries({
+    # The importer's own export writes plain what it reads back as text; PyYAML's quotes YAML 1.1 look-alikes.
+    "dumper": st.sampled_from(["export", "export", "pyyaml"]),
+    "default_flow_style": st.sampled_from([False, False, None]),
+    "allow_unicode": st.booleans(),
+    "width": st.sampled_from([20, 80, 4096]),
+    "indent": st.sampled_from([2, 4]),
+    "default_style": st.sampled_from([None, None, None, '"', "'"]),
+})
+
+
+@THOROUGH
+@given(st.dictionaries(KEYS, VALUES, min_size=1, max_size=6), DUMP_OPTIONS, st.booleans())
+def test_fast_yaml_path_reads_dumped_mappings_as_the_events_do(mapping, options, indented):
+    from articles.ingest.export import ExportDumper
+
+    dumper = ExportDumper if options.pop("dumper") == "export" else yaml.SafeDumper
+    text = yaml.dump(mapping, Dumper=dumper, sort_keys=False, **options)
+    assert_read_alike(_indent_sequences(text) if indented else text)
+
+
+def _indent_sequences(text: str) -> str:
+    # The seeds' style: "- " entries indented under their key.
+    return re.sub(r"^( *)- ", lambda match: match[1] + "  - ", text, flags=re.MULTILINE)
+
+
+def render_block_yaml(value: dict, rnd) -> str:
+    """``value`` written as block YAML, the way a person or a pipeline might: the indentation step,
+    sequences under or beside their key, "- " or "-  ", scalars plain or quoted (whether or not
+    that is valid), blank lines and trailing spaces all chosen by ``rnd``."""
+    step = rnd.choice([1, 2, 2, 4])
+    lines: list[str] = []
+
+    def scalar(item) -> str:
+        if item is None or isinstance(item, (bool, int, float)):
+            return rnd.choice(["", "~", "null"]) if item is None else str(item).lower() if isinstance(item, bool) else repr(item)
+        text = str(item)
+        style = rnd.choice(["plain", "plain", "single", "double"])
+        if style == "single":
+            return "'" + text.replace("'", "''") + "'"
+        if style == "double":
+            return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t") + '"'
+        return text
+
+    def pair(column: int, head: str, item, key_column: int) -> None:
+        if rnd.random() < 0.1:
+            lines.append(rnd.choice(["", "  "]))
+        if isinstance(item, dict) and item:
+            lines.append(" " * column + head)
+            for key, child in item.items():
+                pair(key_column + step, f"{key}:", child, key_column + step)
+        elif isinstance(item, list) and item:
+            lines.append(" " * column + head)
+            beside = head.endswith(":") and rnd.random() < 0.5
+            for child in item:
+                entry(key_column if beside else key_column + step, child)
+        else:
+            inline = "{}" if isinstance(item, dict) else "[]" if isinstance(item, list) else scalar(item)
+            lines.append(" " * column + head + (" " + inline if inline else "") + rnd.choice(["", "", " "]))
+
+    def entry(column: int, item) -> None:
+        gap = rnd.choice([" ", " ", "  "])
+        if isinstance(item, dict) and item:
+            (key, child), *others = item.items()
+            inner = column + 1 + len(gap)
+            pair(column, f"-{gap}{key}:", child, inner)
+            for key, child in others:
+                pair(inner, f"{key}:", child, inner)
+        else:
+            pair(column, "-", item, column)
+
+    for key, item in value.items():
+        pair(0, f"{key}:", item, 0)
+    return "\n".join(lines) + "\n"
+
+
+BLOCK_KEYS = st.one_of(WORDS, WORDS, st.sampled_from(["true", "False", "null", "NULL", "on", "y"]))
+BLOCK_VALUES = st.recursive(
+    SCALARS, lambda children: st.lists(children, max_size=3) | st.dictionaries(BLOCK_KEYS, children, max_size=3), max_leaves=15
+)
+
+
+@THOROUGH
+@given(st.dictionaries(BLOCK_KEYS, BLOCK_VALUES, min_size=1, max_size=6), st.randoms(use_true_random=False))
+@example({"a": ["b", {"c": ["d"]}], "e": "f"}, __import__("random").Random(1))
+def test_fast_yaml_path_reads_hand_written_block_yaml_as_the_events_do(mapping, rnd):
+    assert_read_alike(render_block_yaml(mapping, rnd))
+
+
+@pytest.mark.parametrize(
+    "front_matter",
+    ["a:\n- b\n- c:\n  - d\ne: f\n", "a:\n    b: 1\n  c: 2\n", "- a:\n  - x\n", "a:\n- x\nb: 1\n", "a:\n  - x\n - y\n",
+     "a:\n  b:\n  c: 1\n", "a: 1\n  b: 2\n", "a:\n-  b: 1\n   c: 2\n", "a:\n- b: 1\n c: 2\n"],
+)
+def test_fast_yaml_path_reads_odd_indentation_as_the_events_do(front_matter):
+    assert_read_alike(front_matter)
+
+
+URL_PART = st.text(st.sampled_from(list("aZ09.-_~/?#&=:@%+;,'[] \t\u00e9")), max_size=6)
+URLS = st.one_of(
+    st.tuples(
+        st.sampled_from(["http://", "https://", "HTTP://", "Https://", "ftp://", "javascript:", "//", ""]),
+        st.sampled_from(["example.com", "a.b-c.org", "EXAMPLE.com", "x", "127.0.0.1", "[::1]", "user@host.com", "h\u00e9.com", ""]),
+        st.sampled_from(["", "", ":80", ":443", ":8080", ":x"]),
+        st.sampled_from(["", "/", "/a/b", "/a b", "/caf\u00e9", "//x"]),
+        st.sampled_from(["", "?utm_source=x&a=1", "?a=1&fbclid=2", "?", "?x#y"]),
+        st.sampled_from(["", "#frag", "#", "#a?b"]),
+        URL_PART,
+    ).map("".join),
+    URL_PART,
+)
+
+
+@THOROUGH
+@given(URLS)
+@example("https://example.com")
+@example("http://example.com?utm_source=a&x=1#frag")
+@example("https://EXAMPLE.com/A")
+@example("https://user@example.com/")
+@example("https://example.com:443/")
+@example("https://[::1]/")
+@example("https://example.com/a b")
+def test_fast_url_path_splits_as_urlsplit_does(raw):
+    if raw.isascii() and raw.isprintable() and parse_module._PLAIN_HTTP_URL.fullmatch(raw):
+        assert parse_module._http_url(raw) == parse_module._split_http_url(raw)
+    else:
+        try:
+            expected = parse_module._split_http_url(raw)
+        except ValueError as error:
+            with pytest.raises(ValueError, match=re.escape(str(error))):
+                parse_module._http_url(raw)
+        else:
+            assert parse_module._http_url(raw) == expected
+
+
+@THOROUGH
+@given(st.text(st.sampled_from(list("ab -.\t\n\r\x00\x07\x85\x9f\u2028\ud800\ufffe\uffff\u00e9")), max_size=30))
+def test_printable_text_skips_the_control_character_pass_without_changing_the_result(text):
+    import ftfy
+
+    repaired = ftfy.fix_encoding(text) if not text.isascii() and ftfy.badness.is_bad(text) else text
+    expected = parse_module.CONTROL_CHARACTERS.sub("", repaired)
+    assert parse_module.clean_text(text) == (expected, expected != repaired)
+
+
+OLD_CLOSING_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+
+
+@THOROUGH
+@given(st.lists(st.sampled_from(["---", "...", "--- x", "----", " ---", "--- ", "...\t", "title: x", "", "a"]), max_size=8))
+def test_closing_fence_is_found_where_the_multi_line_pattern_finds_it(lines):
+    text = "---\n" + "\n".join(lines)
+    rest = text[4:]
+    closing = OLD_CLOSING_FENCE.search(rest)
+    if closing is None:
+        with pytest.raises(Rejected):
+            parse_module.split_front_matter(text)
+    else:
+        assert parse_module.split_front_matter(text) == (rest[: closing.start()], rest[closing.end():])
