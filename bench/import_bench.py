@@ -156,11 +156,32 @@ def tree(root_pid: int, table: dict) -> list[int]:
     return found
 
 
+def serving(table: dict, database_url: str | None) -> list[int]:
+    """PostgreSQL's processes that work for the benchmark: the backends connected to its database
+    (not other projects' on the same server) and the writers and checkpointer they keep busy."""
+    if not database_url:
+        return []
+    database = database_url.rsplit("/", 1)[-1].split("?")[0]
+    found = []
+    for pid, (name, _, _, _) in table.items():
+        if name != "postgres":
+            continue
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as handle:
+                title = handle.read().decode(errors="replace")
+        except OSError:
+            continue
+        if f" {database} " in title or any(role in title for role in ("checkpointer", "background writer", "walwriter")):
+            found.append(pid)
+    return found
+
+
 def run_import(directory: Path, env: dict, extra: list[str]) -> tuple[float, int, float, str]:
     """Wall time, peak RSS (KiB) of the command's process tree, CPU seconds (the tree's, plus
-    PostgreSQL's server processes' meanwhile), and its summary line."""
+    PostgreSQL's meanwhile), and its summary line."""
     command = [sys.executable, "manage.py", "import_articles", str(directory), "--no-progress", "-v", "0", *extra]
-    postgres_before = {pid: cpu for pid, (name, _, _, cpu) in processes().items() if name == "postgres"}
+    before = processes()
+    postgres_before = {pid: before[pid][3] for pid in serving(before, os.environ.get("DATABASE_URL"))}
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=PROJECT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = 0
@@ -174,8 +195,8 @@ def run_import(directory: Path, env: dict, extra: list[str]) -> tuple[float, int
             members = tree(process.pid, table)
             peak = max(peak, sum(table[pid][2] for pid in members))
             cpu.update({pid: table[pid][3] for pid in members})
-            cpu.update({-pid: used - postgres_before.get(pid, 0.0)
-                        for pid, (name, _, _, used) in table.items() if name == "postgres"})
+            cpu.update({-pid: table[pid][3] - postgres_before.get(pid, 0.0)
+                        for pid in serving(table, os.environ.get("DATABASE_URL"))})
             done.wait(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)

@@ -68,6 +68,8 @@ def start_worker(importing_pid: int) -> None:
         importing = os.pidfd_open(importing_pid)
     except ProcessLookupError:
         os._exit(1)
+    except (AttributeError, OSError):
+        return  # no process descriptors (not Linux 5.3+): a killed import then leaves its idle workers behind
     threading.Thread(target=_exit_after, args=(importing,), daemon=True).start()
 
 
@@ -124,7 +126,7 @@ def prepare_article(article: ParsedArticle, *, datetimes_as_text: bool) -> Prepa
             (
                 position, related.title, related.excerpt, related.url, related.amp_url, related.cdn_amp_url,
                 _datetime(related.published_at, datetimes_as_text), related.article_type, related.quality,
-                json.dumps([image_json(image) for image in related.images]), json.dumps(related.extra),
+                json.dumps([_image_json(image) for image in related.images]), json.dumps(related.extra),
                 related.provider.domain if related.provider else None,
             )
             for position, related in enumerate(article.related)
@@ -137,7 +139,7 @@ def _datetime(value, as_text: bool):
     return str(value.replace(tzinfo=None)) if as_text and value is not None else value
 
 
-def image_json(image: ParsedImage) -> dict:
+def _image_json(image: ParsedImage) -> dict:
     """A related link's image as stored in its ``images`` JSON: the keys the file had."""
     data = {"url": image.url, "width": image.width, "height": image.height}
     if image.is_cached is not None:
