@@ -43,7 +43,8 @@ PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 sys.path.insert(0, str(PROJECT / "bench"))
 
-from import_bench import generate  # noqa: E402  (bench/ is not a package)
+from api_bench import free_port  # noqa: E402  (bench/ is not a package)
+from import_bench import generate, reset_postgres  # noqa: E402
 
 HELD_BACK = "zzheldbackzz"
 WITHDRAWN = "zzwithdrawnzz"
@@ -125,22 +126,6 @@ def make_late_arrivals(directory: Path) -> None:
             path.write_text(text, encoding="utf-8")
         else:
             path.write_text(f"{HELD_BACK} {text}", encoding="utf-8")
-
-
-def reset_postgres(database_url: str) -> None:
-    import psycopg
-
-    name = database_url.rsplit("/", 1)[1]
-    admin_url = database_url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_for_port(port: int, seconds: float = 30) -> None:

@@ -33,6 +33,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
 
+from newsdesk.caching import catalogue_changed
 from providers.services import providers_ensure
 
 from ..models import Article, ArticleImage, EditorialChange, RelatedLink, SourceFile, TaggedTopic, Topic
@@ -207,6 +208,9 @@ def import_files(
         while pending:
             _finish_batch(*pending.popleft(), writer, summary, on_file)
     summary.elapsed = time.monotonic() - started
+    if not dry_run and (summary.counts[CREATED] or summary.counts[UPDATED]):
+        # Once per run, not per batch: a long import would otherwise empty the cache every second.
+        transaction.on_commit(catalogue_changed)
     return summary
 
 

@@ -3,6 +3,7 @@ every editorial change shows on the very next request, anything else within NEWS
 editors are never served from it; a Redis that is down is a cache miss, never an error."""
 
 import datetime
+import io
 import logging
 import os
 import time
@@ -10,8 +11,10 @@ from urllib.parse import urlsplit
 
 import pytest
 import redis
+import yaml
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCacheClient
+from django.core.management import call_command
 from django.db import connection
 from django.http import HttpResponse
 from django.test import Client, RequestFactory, override_settings
@@ -26,6 +29,7 @@ from newsdesk.caching import CatalogueCacheMiddleware, ResilientRedisCache
 from tests.articles import site_data
 from tests.articles.admin_support import change_url, form_data, make_editor
 from tests.articles.test_api import token_client
+from tests.conftest import article_text
 
 pytestmark = pytest.mark.django_db
 
@@ -334,6 +338,39 @@ def test_a_correction_in_the_admin_outside_the_services_shows_at_once(client, re
     assert admin_client.post(change_url(story), data).status_code == 302
 
     assert "Storm closes the harbour for a week" in text(client.get("/"))
+
+
+def test_an_import_that_changes_the_catalogue_shows_on_the_next_request(
+    client, response_cache, story, tmp_path, django_capture_on_commit_callbacks
+):
+    assert "Tide tables" not in text(client.get("/"))
+    (tmp_path / "tide.txt").write_text(article_text(title="Tide tables", published=True), encoding="utf-8")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_articles", str(tmp_path), "--no-progress", stdout=io.StringIO(), stderr=io.StringIO())
+
+    assert "Tide tables" in text(client.get("/"))
+
+
+def test_an_unchanged_import_leaves_the_cache_alone(client, response_cache, story, tmp_path, django_capture_on_commit_callbacks):
+    (tmp_path / "tide.txt").write_text(article_text(title="Tide tables", published=True), encoding="utf-8")
+    call_command("import_articles", str(tmp_path), "--no-progress", stdout=io.StringIO(), stderr=io.StringIO())
+    client.get("/")
+
+    with django_capture_on_commit_callbacks() as on_commit:
+        call_command("import_articles", str(tmp_path), "--no-progress", stdout=io.StringIO(), stderr=io.StringIO())
+    assert on_commit == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_article_posted_to_the_api_shows_on_the_next_anonymous_request(client, response_cache, story):
+    # A signed-in (token) write: the cache middleware invalidates, as for an admin correction.
+    assert "Tide tables" not in text(client.get("/"))
+    front_matter = yaml.safe_load(article_text(title="Tide tables", published=True).split("---")[1])
+    response = token_client(make_editor()).post("/api/v1/articles/", front_matter, format="json")
+    assert response.status_code == 201, response.content
+
+    assert "Tide tables" in text(client.get("/"))
 
 
 def test_a_change_that_bypasses_the_services_shows_within_the_cache_seconds(client, response_cache, story, settings):
