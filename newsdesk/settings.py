@@ -254,7 +254,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "newsdesk.caching.ResilientRedisCache",
+            "BACKEND": "newsdesk.redis_cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "newsdesk",
             # Seconds. redis-py waits forever by default; a dead server must cost milliseconds.

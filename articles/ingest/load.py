@@ -722,7 +722,7 @@ def _database_datetime(value):
 
 
 def _apply_editorial_values(
-    articles: list[ParsedArticle], existing: dict[str, dict], ids: dict[str, int], *, overwrite_editorial: bool
+    articles: list[PreparedArticle], existing: dict[str, dict], ids: dict[str, int], *, overwrite_editorial: bool
 ) -> None:
     """Bring the published flag and quality of re-imported articles in line with their files.
 

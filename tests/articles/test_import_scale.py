@@ -21,7 +21,7 @@ from django.test.utils import CaptureQueriesContext
 from articles.ingest import load, rows
 from articles.ingest.load import find_article_files, import_files
 from articles.ingest.parse import parse_bytes
-from articles.models import Article, ArticleImage, RelatedLink, TaggedTopic, Topic
+from articles.models import Article, RelatedLink, TaggedTopic, Topic
 from providers.models import Provider
 from tests.articles.test_import_articles import catalogue_snapshot
 from tests.conftest import article_text

@@ -5,15 +5,12 @@ editors are never served from it; a Redis that is down is a cache miss, never an
 import datetime
 import io
 import logging
-import os
 import time
 from urllib.parse import urlsplit
 
 import pytest
-import redis
 import yaml
 from django.core.cache import caches
-from django.core.cache.backends.redis import RedisCacheClient
 from django.core.management import call_command
 from django.db import connection
 from django.http import HttpResponse
@@ -25,20 +22,14 @@ from django.utils import timezone
 from articles import services
 from articles.models import Article
 from newsdesk import caching
-from newsdesk.caching import CatalogueCacheMiddleware, ResilientRedisCache
+from newsdesk.caching import CatalogueCacheMiddleware
 from tests.articles import site_data
 from tests.articles.admin_support import change_url, form_data, make_editor
 from tests.articles.test_api import token_client
 from tests.conftest import article_text
+from tests.newsdesk.conftest import UNREACHABLE_REDIS_URL, redis_caches
 
 pytestmark = pytest.mark.django_db
-
-# This suite's own Redis database, and a key prefix of this run's own: test runs in parallel
-# (on other checkouts or databases) never see each other's keys.
-REDIS_TEST_URL = "redis://127.0.0.1:6379/13"
-REDIS_TEST_PREFIX = f"newsdesk-tests-{os.getpid()}"
-UNREACHABLE_REDIS_URL = "redis://127.0.0.1:1/0"
-REDIS_OPTIONS = {"socket_connect_timeout": 0.1, "socket_timeout": 0.25}  # as in settings.py
 
 # One address for each cached view (see test_the_listings_tested_are_exactly_the_cached_views).
 LISTINGS = [
@@ -61,36 +52,9 @@ LISTINGS = [
 ]
 
 
-def redis_caches(location: str) -> dict:
-    return {
-        "default": {
-            "BACKEND": "newsdesk.caching.ResilientRedisCache",
-            "LOCATION": location,
-            "KEY_PREFIX": REDIS_TEST_PREFIX,
-            "OPTIONS": REDIS_OPTIONS,
-        }
-    }
-
-
 LOCAL_MEMORY_CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "caching-tests", "KEY_PREFIX": "newsdesk"}
 }
-
-
-def delete_this_runs_redis_keys() -> None:
-    client = redis.Redis.from_url(REDIS_TEST_URL)
-    if keys := list(client.scan_iter(match=f"{REDIS_TEST_PREFIX}:*")):
-        client.delete(*keys)
-    client.close()
-
-
-@pytest.fixture
-def redis_cache(settings):
-    settings.CACHES = redis_caches(REDIS_TEST_URL)
-    settings.NEWSDESK_CACHE_SECONDS = 30
-    delete_this_runs_redis_keys()
-    yield caches["default"]
-    delete_this_runs_redis_keys()
 
 
 @pytest.fixture(params=["local-memory", "redis"])
@@ -425,69 +389,3 @@ def test_with_redis_unreachable_every_listing_answers_from_the_database(
     outage = [record for record in caplog.records if record.name == "newsdesk.cache"]
     assert [record.levelname for record in outage] == ["WARNING"]  # once, not once per request
     assert "127.0.0.1:1" in outage[0].getMessage()
-
-
-def unreachable_cache() -> ResilientRedisCache:
-    return ResilientRedisCache(UNREACHABLE_REDIS_URL, {"OPTIONS": REDIS_OPTIONS})
-
-
-@pytest.mark.parametrize(
-    "operation, answer",
-    [
-        (lambda cache: cache.get("key"), None),
-        (lambda cache: cache.get("key", "fallback"), "fallback"),
-        (lambda cache: cache.get_or_set("key", 5), 5),
-        (lambda cache: cache.add("key", 1), False),
-        (lambda cache: cache.set("key", 1), None),
-        (lambda cache: cache.touch("key"), False),
-        (lambda cache: cache.has_key("key"), False),
-        (lambda cache: cache.delete("key"), False),
-        (lambda cache: cache.get_many(["a", "b"]), {}),
-        (lambda cache: cache.set_many({"a": 1, "b": 2}), ["a", "b"]),
-        (lambda cache: cache.delete_many(["a", "b"]), None),
-        (lambda cache: cache.clear(), False),
-    ],
-)
-def test_every_operation_on_an_unreachable_redis_is_a_miss_or_a_no_op(operation, answer):
-    assert operation(unreachable_cache()) == answer
-
-
-@pytest.mark.parametrize("operation", [lambda cache: cache.incr("key"), lambda cache: cache.decr("key")])
-def test_counting_on_an_unreachable_redis_is_a_missing_key(operation):
-    with pytest.raises(ValueError):
-        operation(unreachable_cache())
-
-
-def test_an_outage_is_logged_once_redis_is_left_alone_meanwhile_then_used_again(redis_cache, monkeypatch, caplog):
-    redis_cache.set("key", "value")
-    clock = [1000.0]
-    monkeypatch.setattr(caching, "monotonic", lambda: clock[0])
-    attempts = []
-
-    def connection_lost(*args):
-        attempts.append(args)
-        raise redis.exceptions.ConnectionError("Connection reset by peer")
-
-    with caplog.at_level(logging.INFO, logger="newsdesk.cache"):
-        with monkeypatch.context() as outage:
-            outage.setattr(RedisCacheClient, "get", connection_lost)
-            assert [redis_cache.get("key") for _ in range(5)] == [None] * 5
-            assert len(attempts) == 1  # then left alone for the retry interval
-            clock[0] += caching.RETRY_INTERVAL_SECONDS
-            assert redis_cache.get("key") is None
-            assert len(attempts) == 2
-        assert redis_cache.get("key") is None  # back, but not tried again before the interval
-        clock[0] += caching.RETRY_INTERVAL_SECONDS
-        assert redis_cache.get("key") == "value"
-
-    assert [record.levelname for record in caplog.records if record.name == "newsdesk.cache"] == ["WARNING", "INFO"]
-
-
-def test_the_warning_never_shows_the_redis_password(caplog):
-    cache = ResilientRedisCache("redis://:s3cret@127.0.0.1:1/0", {"OPTIONS": REDIS_OPTIONS})
-
-    with caplog.at_level(logging.WARNING, logger="newsdesk.cache"):
-        cache.get("key")
-
-    assert "redis://127.0.0.1:1/0" in caplog.text
-    assert "s3cret" not in caplog.text
