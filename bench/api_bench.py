@@ -188,6 +188,20 @@ def server_cpu_seconds(master_pid: int) -> float | None:
     return total / ticks
 
 
+def worker_threads(master_pid: int) -> dict[int, int]:
+    """The threads of each of gunicorn's workers (a sync worker has one), from /proc."""
+    found = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/status") as status:
+                fields = dict(line.split(":\t", 1) for line in status.read().splitlines() if ":\t" in line)
+        except OSError:
+            continue
+        if int(fields.get("PPid", 0)) == master_pid:
+            found[int(pid)] = int(fields["Threads"])
+    return found
+
+
 def measure(url: str, master_pid: int, *, connections: int, duration: int) -> dict:
     before = server_cpu_seconds(master_pid)
     figures = run_wrk(url, connections=connections, duration=duration, threads=2)
@@ -247,10 +261,11 @@ def main() -> int:
     port = free_port()
     # Explicit over the project's gunicorn.conf.py (threaded workers, recycled every ~2,000 requests):
     # the figures are defined with one sync worker per core, and a worker replaced mid-run would
-    # charge its start-up to whichever endpoint was being measured.
+    # charge its start-up to whichever endpoint was being measured. "--threads 1" too: gunicorn
+    # quietly runs gthread workers instead of sync ones when the config file asks for threads.
     server = subprocess.Popen(
         [str(PROJECT / ".venv" / "bin" / "gunicorn"), "bench.api_bench:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(options.workers), "--worker-class", "sync", "--max-requests", "0",
+         "--workers", str(options.workers), "--worker-class", "sync", "--threads", "1", "--max-requests", "0",
          "--access-logfile", "/dev/null", "--log-level", "warning"],
         cwd=PROJECT, env={**env, "API_BENCH_SERVE": "1"},
     )
@@ -264,6 +279,8 @@ def main() -> int:
     rounds: dict[str, list[dict]] = {name: [] for name in endpoints}
     try:
         wait_until_up(endpoints["ceiling"])
+        if threaded := [pid for pid, threads in worker_threads(server.pid).items() if threads > 1]:
+            raise SystemExit(f"gunicorn started threaded workers ({threaded}), not sync ones: check its configuration.")
         print(f"Serving with gunicorn ({options.workers} sync workers); wrk: {options.connections} connections, "
               f"{options.rounds} interleaved rounds of {options.duration}s per endpoint after a warm-up; "
               f"load average before: {os.getloadavg()[0]:.1f}\n")

@@ -283,7 +283,7 @@ REST_FRAMEWORK = {
     ],
     # Reading is open; writing needs the model permission (add_article, change_article).
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["newsdesk.api_support.FastJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["newsdesk.api_support.LimitedJSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "newsdesk.api_pagination.KeysetCursorPagination",

@@ -173,12 +173,12 @@ def test_an_unexpected_exception_is_a_json_500_without_a_traceback(db, settings,
 
 
 def test_a_failure_in_rendering_is_a_json_500_too(db, settings, monkeypatch):
-    from rest_framework.renderers import JSONRenderer
+    from newsdesk.api_support import FastJSONRenderer
 
     def broken(self, data, accepted_media_type=None, renderer_context=None):
         raise ValueError("renderer secret")
 
-    monkeypatch.setattr(JSONRenderer, "render", broken)
+    monkeypatch.setattr(FastJSONRenderer, "render", broken)
     response = Client(raise_request_exception=False).get("/api/v1/")
     assert response.status_code == 500
     assert response.json()["code"] == "server_error"
