@@ -17,6 +17,7 @@ published articles.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 import django_filters as filters
@@ -197,6 +198,28 @@ class MultipleValueFilter(filters.MultipleChoiceFilter):
     field_class = MultipleValueField
 
 
+@functools.cache
+def _form_class(filterset_class: type[filters.FilterSet], *, editor: bool) -> type[forms.Form]:
+    """The validation form of ``filterset_class``, from its declared filters (``base_filters``).
+
+    Sharing it is safe: a form instance deep-copies its class's fields. Only editors may filter
+    on ``is_published``.
+    """
+    fields = {name: filter_.field for name, filter_ in filterset_class.base_filters.items()}
+    if not editor:
+        fields["clean_is_published"] = _refuse_is_published
+    return type(f"{filterset_class.__name__}Form", (filterset_class._meta.form,), fields)
+
+
+def _refuse_is_published(form):
+    if form.cleaned_data.get("is_published") is not None:
+        raise ValidationError(
+            "Only editors can filter on is_published; other callers see published articles only.",
+            code="editors_only",
+        )
+    return None
+
+
 class ArticleFilterSet(filters.FilterSet):
     topic = MultipleValueFilter(
         method="filter_topic",
@@ -277,19 +300,9 @@ class ArticleFilterSet(filters.FilterSet):
         self.for_editor = can_view_unpublished(getattr(request, "user", None))
 
     def get_form_class(self):
-        form_class = super().get_form_class()
-        if self.for_editor:
-            return form_class
-
-        def clean_is_published(form):
-            if form.cleaned_data.get("is_published") is not None:
-                raise ValidationError(
-                    "Only editors can filter on is_published; other callers see published articles only.",
-                    code="editors_only",
-                )
-            return None
-
-        return type(form_class.__name__, (form_class,), {"clean_is_published": clean_is_published})
+        # Built once per process for each kind of caller, not per request (django-filter rebuilds
+        # every form field from deep copies of the filters: ~0.7 ms of each filtered request).
+        return _form_class(type(self), editor=self.for_editor)
 
     def filter_topic(self, queryset, name, value: list[str]):
         if not value:

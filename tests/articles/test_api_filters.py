@@ -229,6 +229,23 @@ def test_the_filterset_works_without_drf_for_the_html_listings(catalogue):
     assert set(invalid.errors) == {"quality_min", "is_published"}  # no request: not an editor
 
 
+
+def test_the_validation_form_is_built_once_per_kind_of_caller_and_each_request_gets_its_own_fields(rf, db):
+    from tests.articles.admin_support import make_editor
+
+    editor_request = rf.get("/")
+    editor_request.user = make_editor()
+    readers = [ArticleFilterSet(QueryDict(f"quality_min={n}"), queryset=Article.objects.none()) for n in (1, 2)]
+    editors = [ArticleFilterSet(QueryDict("is_published=true"), queryset=Article.objects.none(), request=editor_request)
+               for _ in range(2)]
+
+    assert readers[0].get_form_class() is readers[1].get_form_class()
+    assert editors[0].get_form_class() is editors[1].get_form_class() is not readers[0].get_form_class()
+    assert readers[0].form.fields["quality_min"] is not readers[1].form.fields["quality_min"]
+    assert [r.is_valid() for r in readers] == [True, True]
+    assert [r.form.cleaned_data["quality_min"] for r in readers] == [1, 2]
+    assert all(e.is_valid() for e in editors)
+
 def test_filtering_on_topics_never_duplicates_articles(api, catalogue):
     science = Topic.objects.get(slug="science")
     ai = Topic.objects.get(slug="ai")
