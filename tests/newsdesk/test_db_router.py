@@ -117,6 +117,17 @@ def test_an_anonymous_api_list_reads_the_replica(client, queries):
     assert statements(ran[REPLICA])
 
 
+
+@with_replica
+def test_a_pages_validators_come_from_the_database_it_was_rendered_from(client, queries):
+    # Else, during replication lag, a page rendered from the replica would carry the primary's newer ETag.
+    article = site_data.article()
+    with queries() as ran:
+        response = client.get(article.get_absolute_url())
+    assert response.status_code == 200 and response.has_header("ETag")
+    assert any("MAX(" in sql for sql in statements(ran[REPLICA]))
+    assert not any("MAX(" in sql for sql in statements(ran[PRIMARY]))
+
 @with_replica
 def test_a_signed_in_editor_reads_the_primary(admin_client, queries):
     article = site_data.article()
