@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from articles.models import Article, EditorialChange
 
-from .admin_support import bulk_articles, make_editor
+from .admin_support import bulk_articles
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from articles.models import Article, ArticleImage, EditorialChange, RelatedLink, TaggedTopic
 
-from .admin_support import change_url, form_data, make_editor, provider, topic
+from .admin_support import change_url, form_data, provider, topic
 
 pytestmark = pytest.mark.django_db
 

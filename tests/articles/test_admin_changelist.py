@@ -11,7 +11,7 @@ from django.urls import reverse
 from articles.admin import CappedCountPaginator
 from articles.models import Article, ArticleImage, EditorialChange
 
-from .admin_support import bulk_articles, make_editor, provider, topic, unbounded_article_counts
+from .admin_support import bulk_articles, provider, topic, unbounded_article_counts
 
 pytestmark = pytest.mark.django_db
 

@@ -1,128 +1,16 @@
 """The article API as readers see it: representation, visibility, sparse fieldsets, query counts.
 
-The fixtures defined here are shared by the other ``test_api*`` modules (imported from here).
+Its fixtures (``api``, ``editor_api``, ``build_catalogue``…) are in tests/conftest.py, shared with
+the other API tests; helpers in tests/articles/api_support.py.
 """
 
-import datetime as dt
-
 import pytest
-from django.contrib.auth.models import Group, Permission
-from django.core.cache import cache
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
+from django.contrib.auth.models import Group
 
 from articles.api.serializers import EDITOR_FIELDS, PUBLIC_FIELDS, ArticleSerializer
-from articles.models import Article, ArticleImage, RelatedLink, TaggedTopic, Topic
+from articles.models import Article, RelatedLink, Topic
 from articles.services import article_publish
-from providers.models import Provider
-
-BASE_DATE = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
-EDITOR_PERMISSIONS = ["view_article", "change_article", "change_article_editorial", "add_article"]
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    """Rate limits live in the cache: each test starts with none used."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def api():
-    return APIClient()
-
-
-def user_with(django_user_model, username, codenames):
-    user = django_user_model.objects.create_user(username=username)
-    user.user_permissions.set(Permission.objects.filter(content_type__app_label="articles", codename__in=codenames))
-    return user
-
-
-@pytest.fixture
-def api_editor(db, django_user_model):
-    """A user with the article permissions the API asks for."""
-    return user_with(django_user_model, "api-editor", EDITOR_PERMISSIONS)
-
-
-def token_client(user) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
-    return client
-
-
-@pytest.fixture
-def editor_api(api_editor):
-    """An API client authenticated as ``api_editor`` with a token."""
-    return token_client(api_editor)
-
-
-@pytest.fixture
-def reader_api(db, django_user_model):
-    """Authenticated, but with no permission at all."""
-    return token_client(django_user_model.objects.create_user(username="reader"))
-
-
-@pytest.fixture
-def build_catalogue(make_article):
-    """``build(n)`` creates n articles (published unless told), each with two topics, an image and
-    two related links, one of them to the previous article. Returns them oldest first."""
-    topics = [Topic.objects.get_or_create(slug=slug, defaults={"name": name})[0]
-              for slug, name in (("ai", "AI"), ("science", "Science"), ("politics", "Politics"))]
-    bbc = Provider.objects.get_or_create(domain="bbc.com", defaults={"name": "BBC", "slug": "bbc-com"})[0]
-    made: list[Article] = []
-
-    def build(count: int, *, published: bool = True, **fields) -> list[Article]:
-        batch = []
-        for _ in range(count):
-            index = len(made)
-            article = make_article(
-                title=f"Story {index:03d}",
-                excerpt=f"Excerpt {index}",
-                body=f"Body of story {index}",
-                published_at=BASE_DATE + dt.timedelta(hours=index),
-                is_published=published,
-                quality=index % 101,
-                heat=index * 10,
-                category="news",
-                article_type="article",
-                **fields,
-            )
-            TaggedTopic.objects.bulk_create([
-                TaggedTopic(content_object=article, tag=topics[index % 3], position=0),
-                TaggedTopic(content_object=article, tag=topics[(index + 1) % 3], position=1),
-            ])
-            ArticleImage.objects.create(article=article, position=0, url=f"https://img.example.com/{index}.jpg",
-                                        width=640, height=480, title=f"Image {index}")
-            RelatedLink.objects.create(source=article, position=0, title="Elsewhere", url=f"https://bbc.com/{index}",
-                                       provider=bbc, quality=70)
-            if made:
-                previous = made[-1]
-                RelatedLink.objects.create(source=article, position=1, title=previous.title, url=previous.url,
-                                           article=previous)
-            made.append(article)
-            batch.append(article)
-        return batch
-
-    return build
-
-
-@pytest.fixture
-def published_seeds(imported_seeds):
-    """The seeds imported, then 000, 002 and 003 published (001 and the body-only draft stay held back)."""
-    for article in Article.objects.exclude(source_path__startswith="001").filter(is_draft=False):
-        article_publish(article=article)
-    return imported_seeds
-
-
-def seed(prefix: str) -> Article:
-    return Article.objects.get(source_path__startswith=prefix)
-
-
-def results(response) -> list[dict]:
-    assert response.status_code == 200, response.content
-    return response.json()["results"]
-
+from tests.articles.api_support import results, seed, token_client
 
 # --------------------------------------------------------------------------- visibility
 

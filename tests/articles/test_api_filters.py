@@ -6,15 +6,7 @@ from django.http import QueryDict
 from articles.filters import ORDERING_FIELDS, ArticleFilterSet
 from articles.models import Article, TaggedTopic, Topic
 from providers.models import Provider
-from tests.articles.test_api import (  # noqa: F401 (fixtures)
-    BASE_DATE,
-    api,
-    api_editor,
-    build_catalogue,
-    editor_api,
-    fresh_rate_limits,
-    results,
-)
+from tests.articles.api_support import BASE_DATE, expected_order, results
 
 
 def slugs(response) -> list[str]:
@@ -172,30 +164,6 @@ def test_unknown_parameters_are_ignored(api, catalogue):
 
 
 # --------------------------------------------------------------------------- ordering
-
-
-def expected_order(articles, ordering: str) -> list[str]:
-    """Python's idea of the API order: by the field, ties by id, missing values last either way."""
-    name = ordering.lstrip("-")
-    descending = ordering.startswith("-")
-    attribute = "article_type" if name == "type" else name
-    present = [a for a in articles if getattr(a, attribute) is not None]
-    missing = [a for a in articles if getattr(a, attribute) is None]
-    present.sort(key=lambda a: (getattr(a, attribute), a.pk), reverse=descending)
-    missing.sort(key=lambda a: a.pk, reverse=descending)
-    return [a.slug for a in present + missing]
-
-
-@pytest.fixture
-def mixed_catalogue(build_catalogue, make_article):
-    """Ties, and missing dates and scores, to make every ordering say what it does."""
-    articles = build_catalogue(5)
-    articles += [
-        make_article(is_published=True, title="Story 001", published_at=articles[1].published_at, quality=3, heat=10),
-        make_article(is_published=True, title="Undated", published_at=None, quality=None, heat=-1),
-        make_article(is_published=True, title="Also undated", published_at=None, quality=None, heat=-1),
-    ]
-    return Article.objects.filter(pk__in=[a.pk for a in articles])
 
 
 @pytest.mark.parametrize("ordering", [f"{sign}{field}" for field in ORDERING_FIELDS for sign in ("", "-")])

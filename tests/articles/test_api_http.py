@@ -5,13 +5,6 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from articles.api.views import ArticleViewSet
-from tests.articles.test_api import (  # noqa: F401 (fixtures)
-    api,
-    api_editor,
-    build_catalogue,
-    editor_api,
-    fresh_rate_limits,
-)
 
 READ_URLS = ["/api/v1/", "/api/v1/articles/", "/api/v1/providers/", "/api/v1/topics/", "/api/v1/topics/ai/",
              "/api/v1/providers/example-com/"]

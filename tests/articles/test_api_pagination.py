@@ -10,16 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles.filters import ORDERING_FIELDS
-from tests.articles.test_api import (  # noqa: F401 (fixtures)
-    BASE_DATE,
-    api,
-    api_editor,
-    build_catalogue,
-    editor_api,
-    fresh_rate_limits,
-    results,
-)
-from tests.articles.test_api_filters import expected_order, mixed_catalogue  # noqa: F401
+from tests.articles.api_support import BASE_DATE, expected_order, results
 
 
 def walk(client, url: str, *, link: str = "next") -> list[list[str]]:

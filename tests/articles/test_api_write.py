@@ -12,16 +12,7 @@ from rest_framework.test import APIClient
 
 from articles.models import Article, EditorialChange, RelatedLink
 from articles.services import article_set_quality, editors_group_ensure
-from tests.articles.test_api import (  # noqa: F401 (fixtures)
-    api,
-    api_editor,
-    build_catalogue,
-    editor_api,
-    fresh_rate_limits,
-    reader_api,
-    token_client,
-    user_with,
-)
+from tests.articles.api_support import token_client, user_with
 from tests.conftest import article_text
 
 # --------------------------------------------------------------------------- who may write

@@ -15,7 +15,7 @@ from django.db.migrations.executor import MigrationExecutor
 from articles import models as article_models
 from articles.filters import MAX_QUERY_LENGTH
 from articles.models import Article
-from tests.articles.test_api import api, api_editor, editor_api, fresh_rate_limits, results  # noqa: F401 (fixtures)
+from tests.articles.api_support import results
 from tests.articles.test_api_pagination import walk
 from tests.conftest import article_text
 

@@ -8,8 +8,6 @@ from django.contrib.staticfiles import finders
 from django.test import Client
 from openapi_spec_validator import validate
 
-from tests.articles.test_api import fresh_rate_limits  # noqa: F401 (fixture)
-
 
 @pytest.fixture
 def schema(db):

@@ -25,7 +25,7 @@ from newsdesk import caching
 from newsdesk.caching import CatalogueCacheMiddleware
 from tests.articles import site_data
 from tests.articles.admin_support import change_url, form_data, make_editor
-from tests.articles.test_api import token_client
+from tests.articles.api_support import token_client
 from tests.conftest import article_text
 from tests.newsdesk.conftest import UNREACHABLE_REDIS_URL, redis_caches
 

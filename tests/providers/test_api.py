@@ -3,14 +3,7 @@
 import pytest
 
 from providers.models import Provider
-from tests.articles.test_api import (  # noqa: F401 (fixtures)
-    api,
-    api_editor,
-    build_catalogue,
-    editor_api,
-    fresh_rate_limits,
-    results,
-)
+from tests.articles.api_support import results
 
 
 def test_providers_list_with_counts_of_visible_articles(api, editor_api, build_catalogue):
