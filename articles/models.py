@@ -76,6 +76,14 @@ class SearchDocument(Expression):
         return f"{table}.{connection.ops.quote_name('search_document')}", []
 
 
+# Newest first, undated articles after every dated one, on both databases: SQLite sorts NULL as
+# the smallest value, PostgreSQL as the largest unless told (migration 0008 builds PostgreSQL's
+# date indexes in this order, so listings stay index walks).
+NEWEST_FIRST = (F("published_at").desc(nulls_last=True), F("id").desc())
+# The same rule for a sort by date in either direction (the admin's column): undated is oldest.
+OLDEST_FIRST = (F("published_at").asc(nulls_first=True), F("id").asc())
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """The one definition of what readers and anonymous API callers may see."""
@@ -107,9 +115,8 @@ class ArticleQuerySet(models.QuerySet):
         newest keeps a word found in half the catalogue about as fast as a rare one
         (bench/search_bench.py), and favours recent news among equally relevant articles.
         """
-        newest_first = ["-published_at", "-id"]  # the listings' order, which an index serves
-        newest = self.order_by(*newest_first).values("pk")[:RANKED_MATCHES]
-        return self.filter(pk__in=newest).order_by("-search_rank", *newest_first)
+        newest = self.order_by(*NEWEST_FIRST).values("pk")[:RANKED_MATCHES]  # the listings' order, which an index serves
+        return self.filter(pk__in=newest).order_by("-search_rank", *NEWEST_FIRST)
 
     def _search_document_matches(self, text: str):
         tsquery = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
@@ -161,7 +168,7 @@ class ArticleQuerySet(models.QuerySet):
                 Prefetch("tagged_topics", queryset=TaggedTopic.objects.select_related("tag").order_by("position")),
                 Prefetch("images", queryset=ArticleImage.objects.order_by("position")),
             )
-            .order_by("-published_at", "-id")
+            .order_by(*NEWEST_FIRST)
         )
 
 
@@ -251,7 +258,7 @@ class Article(models.Model):
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-published_at", "-id"]
+        ordering = NEWEST_FIRST
         indexes = [
             models.Index(fields=["is_published", "-published_at"], name="article_published_date_idx"),
             models.Index(fields=["provider", "-published_at"], name="article_provider_date_idx"),
