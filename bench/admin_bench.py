@@ -55,6 +55,9 @@ def configure(database_url: str | None) -> Path | None:
     os.environ.setdefault("DJANGO_SECRET_KEY", "admin-bench-only")
     os.environ["DJANGO_DEBUG"] = "0"
     os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
+    os.environ["DJANGO_SECURE_SSL_REDIRECT"] = "0"  # the test client speaks plain HTTP
+    os.environ["NEWSDESK_STATIC_MANIFEST"] = "0"  # static files from the apps' folders, no collectstatic
+    os.environ["NEWSDESK_LOG_LEVEL"] = "WARNING"  # not a request log line per load
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsdesk.settings")
     import django
 
@@ -184,8 +187,10 @@ def main() -> None:
         measured = subprocess.run(
             [sys.executable, __file__, "--database-url", database_url, "--runs", str(args.runs),
              "--measure", json.dumps(urls)],
-            check=True, capture_output=True, text=True,
+            capture_output=True, text=True,
         )
+        if measured.returncode:
+            raise SystemExit(f"measuring at {size:,} articles failed:\n{measured.stderr[-3000:]}")
         for name, figures in json.loads(measured.stdout.strip().splitlines()[-1]).items():
             results[name][size] = tuple(figures)
 

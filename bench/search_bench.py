@@ -190,6 +190,7 @@ def configure(options) -> Path | None:
         "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "search-bench-only"),
         "DJANGO_DEBUG": "0",
         "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "NEWSDESK_STATIC_MANIFEST": "0",  # static files from the apps' folders, no collectstatic
         "DJANGO_ALLOWED_HOSTS": "testserver",
         "NEWSDESK_CACHE_SECONDS": "0",
         "NEWSDESK_API_ANON_RATE": "off",
