@@ -31,6 +31,8 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
+from bench.import_bench import reset_postgres  # noqa: E402
+
 PAGES = {
     "default list": "",
     "unpublished, quality 40-69": "?published=no&quality_band=40-69",
@@ -152,6 +154,8 @@ def main() -> None:
         print(json.dumps(measure_all(json.loads(args.measure), args.runs)))
         return
 
+    if args.database_url:
+        reset_postgres(args.database_url)  # created if missing, emptied if not
     scratch = configure(args.database_url)
     from django.conf import settings
     from django.core.management import call_command
@@ -163,9 +167,6 @@ def main() -> None:
 
     database_url = args.database_url or f"sqlite:///{settings.DATABASES['default']['NAME']}"
     call_command("migrate", verbosity=0)
-    if args.database_url:
-        call_command("flush", interactive=False, verbosity=0)
-        call_command("migrate", verbosity=0)  # the flush removed the Editors group's rows
     providers = [p.pk for p in Provider.objects.bulk_create(
         [Provider(name=f"Provider {n}", domain=f"provider{n}.example", slug=f"provider{n}-example") for n in range(400)])]
     topics = [t.pk for t in Topic.objects.bulk_create([Topic(name=name, slug=name.lower().replace(" ", "-")) for name in TOPICS])]

@@ -40,7 +40,8 @@ from urllib.parse import urlsplit, urlunsplit
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
-from bench.import_bench import PROVIDERS, TOPICS, article_url, sentence as newsroom_sentence  # noqa: E402
+from bench.import_bench import PROVIDERS, TOPICS, article_url, reset_postgres  # noqa: E402
+from bench.import_bench import sentence as newsroom_sentence  # noqa: E402
 
 NAMES = 20_000
 SYLLABLES = ("ka", "lo", "mer", "vin", "dra", "sel", "tor", "bu", "nes", "qua", "zim", "rho", "pel", "gan", "tis",
@@ -183,7 +184,7 @@ def configure(options) -> Path | None:
         if options.rebuild:
             Path(urlsplit(database_url).path).unlink(missing_ok=True)
     elif options.rebuild or not postgres_database_exists(database_url):
-        recreate_postgres_database(database_url)
+        reset_postgres(database_url)
     os.environ.update({
         "DATABASE_URL": database_url,
         "DJANGO_SETTINGS_MODULE": "newsdesk.settings",
@@ -204,16 +205,6 @@ def postgres_database_exists(database_url: str) -> bool:
     name = urlsplit(database_url).path.lstrip("/")
     with psycopg.connect(urlunsplit(urlsplit(database_url)._replace(path="/postgres")), autocommit=True) as connection:
         return connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
-
-
-def recreate_postgres_database(database_url: str) -> None:
-    """Drop and create the benchmark's database (it must not be one you care about)."""
-    import psycopg
-
-    name = urlsplit(database_url).path.lstrip("/")
-    with psycopg.connect(urlunsplit(urlsplit(database_url)._replace(path="/postgres")), autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def main() -> int:

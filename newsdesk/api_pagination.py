@@ -187,9 +187,12 @@ class KeysetCursorPagination(BasePagination):
             else:
                 queryset = queryset.filter(Q(**{f"{name}__gte": bound.value}),
                                            Q(**{f"{name}__gt": bound.value}) | Q(pk__gt=bound.pk))
+        # This segment holds no NULL, but a nullable column's indexes keep NULL as the smallest value
+        # (SQLite's order, and PostgreSQL's by migration 0008): an ORDER BY that says so walks them.
+        nulls = ({"nulls_last": True} if descending else {"nulls_first": True}) if self.key.nullable else {}
         if descending:
-            return queryset.order_by(F(name).desc(), F("pk").desc())
-        return queryset.order_by(F(name).asc(), F("pk").asc())
+            return queryset.order_by(F(name).desc(**nulls), F("pk").desc())
+        return queryset.order_by(F(name).asc(**nulls), F("pk").asc())
 
     # -- cursors ----------------------------------------------------------------------------
 

@@ -6,8 +6,10 @@ so each test here holds on each.
 
 import pytest
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from articles.filters import ORDERING_FIELDS
 from articles.models import NEWEST_FIRST, Article
 from tests.articles import site_data
 
@@ -81,3 +83,70 @@ def test_the_listing_order_is_an_index_walk_not_a_sort(dated_and_undated):
             plan = queryset.explain()
             assert "TEMP B-TREE" not in plan, plan
     assert any(index in plan for index in date_indexes), plan
+
+
+@pytest.mark.parametrize("ordering", [f"{sign}{name}" for name in ORDERING_FIELDS for sign in ("", "-")])
+def test_every_api_ordering_pages_through_an_index_not_a_sort(client, dated_and_undated, ordering):
+    site_data.article(title="Unscored", quality=None)
+    pages = [f"/api/v1/articles/?ordering={ordering}&page_size=1"]
+    with CaptureQueriesContext(connection) as ran:
+        first = client.get(pages[0])
+        pages.append(first.json()["next"])
+        assert client.get(pages[1]).status_code == 200  # a cursor's page: a range on the same index
+    statements = [query["sql"] for query in ran.captured_queries if "LIMIT" in query["sql"]]
+    assert len(statements) >= 2
+    for sql in statements:
+        outer = plan_without_subqueries(sql)
+        if connection.vendor == "postgresql":
+            assert not [line for line in outer if "Sort  (" in line and "Incremental" not in line], "\n".join(outer)
+        else:
+            assert not [line for line in outer if "TEMP B-TREE FOR ORDER BY" in line or "RIGHT PART" in line], "\n".join(outer)
+
+
+def plan_without_subqueries(sql: str) -> list[str]:
+    """The query plan's lines for the statement itself, not for its nested topics, images and links."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_sort = off")
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + sql)
+            kept, inside = [], None  # inside: the indentation of the SubPlan being skipped
+            for (line,) in cursor.fetchall():
+                depth = len(line) - len(line.lstrip())
+                if inside is not None and depth > inside:
+                    continue
+                inside = depth if line.lstrip().startswith("SubPlan") else None
+                if inside is None:
+                    kept.append(line)
+            return kept
+        cursor.execute("EXPLAIN QUERY PLAN " + sql)
+        rows = cursor.fetchall()  # (id, parent, unused, detail)
+        skipped = set()
+        for node, parent, _, detail in rows:
+            if parent in skipped or "SUBQUERY" in detail:
+                skipped.add(node)
+        return [detail for node, _, _, detail in rows if node not in skipped]
+
+
+def test_the_admins_date_drill_down_probes_walk_the_date_index(admin_client, dated_and_undated):
+    with CaptureQueriesContext(connection) as ran:
+        assert admin_client.get(ARTICLE_CHANGELIST).status_code == 200
+    probes = [query["sql"] for query in ran.captured_queries if ' AS "first"' in query["sql"]]
+    assert probes, [query["sql"][:120] for query in ran.captured_queries]
+    for sql in probes:
+        plan = full_plan(sql)
+        if connection.vendor == "postgresql":
+            assert not [line for line in plan if "Sort  (" in line and "Incremental" not in line], "\n".join(plan)
+        else:
+            assert not [line for line in plan if "TEMP B-TREE" in line], "\n".join(plan)
+
+
+def full_plan(sql: str) -> list[str]:
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_sort = off")
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + sql)
+            return [row[0] for row in cursor.fetchall()]
+        cursor.execute("EXPLAIN QUERY PLAN " + sql)
+        return [str(row[-1]) for row in cursor.fetchall()]
