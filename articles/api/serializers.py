@@ -322,7 +322,7 @@ class ArticleIngestSerializer(serializers.Serializer):
     sourceUrl = serializers.RegexField(HTTP_URL, required=False, help_text="Canonical address, http(s) (2020 era).")
     ampUrl = serializers.CharField(required=False, help_text="AMP address (2020 era).")
     cdnAmpUrl = serializers.CharField(required=False, help_text="AMP cache address (2020 era).")
-    title = serializers.CharField(required=False, help_text="Headline (required).")
+    title = serializers.CharField(help_text="Headline.")
     excerpt = serializers.CharField(required=False, allow_blank=True, help_text="Summary.")
     body = serializers.CharField(required=False, allow_blank=True, help_text="Full text: Markdown or plain text.")
     publishedDateTime = serializers.DateTimeField(

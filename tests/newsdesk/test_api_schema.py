@@ -134,3 +134,8 @@ def test_the_docs_pages_inline_style_is_allowed_by_its_hash_only(db):
         assert f"'sha256-{digest}'" in policy["style-src"]
     assert "unsafe-inline" not in policy["style-src"]
     assert "sha256" not in Client().get("/api/v1/").get("Content-Security-Policy", "")
+
+
+def test_the_ingest_body_documents_its_required_title(schema, db):
+    # What the parser requires is what the schema says (the URL key is one of two, said in prose).
+    assert schema["components"]["schemas"]["ArticleIngestRequest"]["required"] == ["title"]
