@@ -44,7 +44,9 @@ from django.utils.text import capfirst
 from providers.models import Provider
 
 from . import services
-from .models import NEWEST_FIRST, OLDEST_FIRST, Article, ArticleImage, EditorialChange, RelatedLink, SourceFile, TaggedTopic, Topic
+from .models import (
+    NEWEST_FIRST, Article, ArticleImage, EditorialChange, RelatedLink, SourceFile, TaggedTopic, Topic,
+)
 
 EDITORIAL_FIELDS = ("is_published", "quality", "scheduled_publish_at")
 # The pipeline's: editable by superusers only (a later import of a changed file rewrites them anyway).
@@ -440,8 +442,8 @@ class ArticleChangeList(ChangeList):
         return [value is not None for value in next(iter(row), [None] * len(buckets))]
 
 
-# The probes read no NULL, so where NULL sorts changes no answer; saying it as the date indexes
-# store it (descending, NULLS LAST: migration 0008) lets PostgreSQL walk them instead of sorting.
+# NULL as the smallest value, as the date indexes store it (descending, NULLS LAST: migration
+# 0008), so PostgreSQL walks them instead of sorting. The drill-down's probes read no NULL at all.
 def _earliest(field: str):
     return F(field).asc(nulls_first=True)
 
@@ -700,7 +702,7 @@ class ArticleAdmin(CappedCountAdminMixin, admin.ModelAdmin):
 
     # Sorted with undated articles as the oldest, in either direction and on either database: the
     # orders the date index serves (a plain field column would put them first on PostgreSQL).
-    @admin.display(description=Article._meta.get_field("published_at").verbose_name, ordering=OLDEST_FIRST[0])
+    @admin.display(description=Article._meta.get_field("published_at").verbose_name, ordering=_earliest("published_at"))
     def published(self, article):
         return article.published_at
 

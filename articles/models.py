@@ -80,8 +80,6 @@ class SearchDocument(Expression):
 # the smallest value, PostgreSQL as the largest unless told (migration 0008 builds PostgreSQL's
 # date indexes in this order, so listings stay index walks).
 NEWEST_FIRST = (F("published_at").desc(nulls_last=True), F("id").desc())
-# The same rule for a sort by date in either direction (the admin's column): undated is oldest.
-OLDEST_FIRST = (F("published_at").asc(nulls_first=True), F("id").asc())
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -115,7 +113,7 @@ class ArticleQuerySet(models.QuerySet):
         newest keeps a word found in half the catalogue about as fast as a rare one
         (bench/search_bench.py), and favours recent news among equally relevant articles.
         """
-        newest = self.order_by(*NEWEST_FIRST).values("pk")[:RANKED_MATCHES]  # the listings' order, which an index serves
+        newest = self.order_by(*NEWEST_FIRST).values("pk")[:RANKED_MATCHES]  # the listings' order: an index walk
         return self.filter(pk__in=newest).order_by("-search_rank", *NEWEST_FIRST)
 
     def _search_document_matches(self, text: str):

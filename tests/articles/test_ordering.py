@@ -65,67 +65,30 @@ def test_the_admin_counts_an_undated_article_as_the_oldest_in_either_direction(a
     assert listed(f"?o=-{PUBLISHED_COLUMN}") == [newer, older, undated]
 
 
+# --------------------------------------------------------------------------- query plans
+# With NULLS LAST, PostgreSQL needs its indexes built in that order (migration 0008). Told to avoid
+# sorts and sequential scans, it still sorts when no index serves the order; breaking ties by id
+# within one date ("Incremental Sort" on a presorted date) is fine. SQLite says when it sorts.
+
+
 def test_the_listing_order_is_an_index_walk_not_a_sort(dated_and_undated):
-    # With NULLS LAST, PostgreSQL needs its date indexes built in that order (migration 0008). Told
-    # to avoid sorts and sequential scans, it still sorts when no index serves the order; breaking
-    # ties by id within one date ("Incremental Sort" on a presorted date) is fine.
-    queryset = Article.objects.published().order_by(*NEWEST_FIRST)[:20]
-    date_indexes = ("article_listing_order_idx", "article_published_date_idx")
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL enable_sort = off")
-                cursor.execute("SET LOCAL enable_seqscan = off")
-            plan = queryset.explain()
-            sorts = [line for line in plan.splitlines() if "Sort  (" in line]
-            assert all("Incremental Sort" in line for line in sorts), plan
-        else:
-            plan = queryset.explain()
-            assert "TEMP B-TREE" not in plan, plan
-    assert any(index in plan for index in date_indexes), plan
+    sql, params = Article.objects.published().order_by(*NEWEST_FIRST)[:20].query.sql_with_params()
+    plan = query_plan(sql, params)
+    assert not sorting_steps(plan), "\n".join(plan)
+    assert any(index in line for line in plan for index in ("article_listing_order_idx", "article_published_date_idx"))
 
 
 @pytest.mark.parametrize("ordering", [f"{sign}{name}" for name in ORDERING_FIELDS for sign in ("", "-")])
 def test_every_api_ordering_pages_through_an_index_not_a_sort(client, dated_and_undated, ordering):
     site_data.article(title="Unscored", quality=None)
-    pages = [f"/api/v1/articles/?ordering={ordering}&page_size=1"]
     with CaptureQueriesContext(connection) as ran:
-        first = client.get(pages[0])
-        pages.append(first.json()["next"])
-        assert client.get(pages[1]).status_code == 200  # a cursor's page: a range on the same index
+        first = client.get(f"/api/v1/articles/?ordering={ordering}&page_size=1")
+        assert client.get(first.json()["next"]).status_code == 200  # a cursor's page: a range on the same index
     statements = [query["sql"] for query in ran.captured_queries if "LIMIT" in query["sql"]]
     assert len(statements) >= 2
     for sql in statements:
-        outer = plan_without_subqueries(sql)
-        if connection.vendor == "postgresql":
-            assert not [line for line in outer if "Sort  (" in line and "Incremental" not in line], "\n".join(outer)
-        else:
-            assert not [line for line in outer if "TEMP B-TREE FOR ORDER BY" in line or "RIGHT PART" in line], "\n".join(outer)
-
-
-def plan_without_subqueries(sql: str) -> list[str]:
-    """The query plan's lines for the statement itself, not for its nested topics, images and links."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL enable_sort = off")
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute("EXPLAIN " + sql)
-            kept, inside = [], None  # inside: the indentation of the SubPlan being skipped
-            for (line,) in cursor.fetchall():
-                depth = len(line) - len(line.lstrip())
-                if inside is not None and depth > inside:
-                    continue
-                inside = depth if line.lstrip().startswith("SubPlan") else None
-                if inside is None:
-                    kept.append(line)
-            return kept
-        cursor.execute("EXPLAIN QUERY PLAN " + sql)
-        rows = cursor.fetchall()  # (id, parent, unused, detail)
-        skipped = set()
-        for node, parent, _, detail in rows:
-            if parent in skipped or "SUBQUERY" in detail:
-                skipped.add(node)
-        return [detail for node, _, _, detail in rows if node not in skipped]
+        plan = query_plan(sql, subqueries=False)  # the nested topics, images and links aside
+        assert not sorting_steps(plan), "\n".join(plan)
 
 
 def test_the_admins_date_drill_down_probes_walk_the_date_index(admin_client, dated_and_undated):
@@ -134,19 +97,37 @@ def test_the_admins_date_drill_down_probes_walk_the_date_index(admin_client, dat
     probes = [query["sql"] for query in ran.captured_queries if ' AS "first"' in query["sql"]]
     assert probes, [query["sql"][:120] for query in ran.captured_queries]
     for sql in probes:
-        plan = full_plan(sql)
-        if connection.vendor == "postgresql":
-            assert not [line for line in plan if "Sort  (" in line and "Incremental" not in line], "\n".join(plan)
-        else:
-            assert not [line for line in plan if "TEMP B-TREE" in line], "\n".join(plan)
+        plan = query_plan(sql)
+        assert not sorting_steps(plan), "\n".join(plan)
 
 
-def full_plan(sql: str) -> list[str]:
+def query_plan(sql: str, params=(), *, subqueries: bool = True) -> list[str]:
+    """The database's plan for ``sql``, a line per step; without its subqueries' steps if asked."""
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL enable_sort = off")
             cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute("EXPLAIN " + sql)
-            return [row[0] for row in cursor.fetchall()]
-        cursor.execute("EXPLAIN QUERY PLAN " + sql)
-        return [str(row[-1]) for row in cursor.fetchall()]
+            cursor.execute("EXPLAIN " + sql, params)
+            kept, inside = [], None  # inside: the indentation of the SubPlan being left out
+            for (line,) in cursor.fetchall():
+                depth = len(line) - len(line.lstrip())
+                if inside is not None and depth > inside:
+                    continue
+                inside = depth if not subqueries and line.lstrip().startswith("SubPlan") else None
+                if inside is None:
+                    kept.append(line)
+            return kept
+        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        rows = cursor.fetchall()  # (id, parent, unused, detail)
+        left_out = set()
+        for node, parent, _, detail in rows:
+            if not subqueries and (parent in left_out or "SUBQUERY" in detail):
+                left_out.add(node)
+        return [detail for node, _, _, detail in rows if node not in left_out]
+
+
+def sorting_steps(plan: list[str]) -> list[str]:
+    """The steps that sort rows rather than read them in order from an index."""
+    if connection.vendor == "postgresql":
+        return [line for line in plan if "Sort  (" in line and "Incremental Sort" not in line]
+    return [line for line in plan if "TEMP B-TREE FOR ORDER BY" in line or "TEMP B-TREE FOR RIGHT PART OF ORDER BY" in line]
