@@ -507,6 +507,13 @@ class ArticleListForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("error_class", QuietErrorList)
         super().__init__(*args, **kwargs)
+        # A cell has no label and shows no help text: with help text, Django would point the input's
+        # aria-describedby at an element the list never renders. The input names itself instead.
+        for field in self.fields.values():
+            if field.help_text:
+                label = capfirst(field.label)
+                field.widget.attrs.update({"aria-label": f"{label}: {self.instance}", "title": field.help_text})
+                field.help_text = ""
 
 
 class ArticleListFormSet(BaseModelFormSet):
