@@ -294,6 +294,14 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"), "newsdesk.caching.CatalogueCacheMiddleware"
 )
 
+# --- Compression -----------------------------------------------------------------------
+# Brotli or gzip for what anonymous readers get (pages, feeds, sitemaps, API JSON); never a response to
+# someone signed in or one that sets a cookie, such as a page with a CSRF token (BREACH: newsdesk.compression).
+# Inside the response cache, which so keeps compressed copies; outside everything that makes a body.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"), "newsdesk.compression.CompressionMiddleware"
+)
+
 # --- REST API --------------------------------------------------------------------------
 # Everything under /api/ answers in JSON, errors included (outermost, so it sees every error).
 MIDDLEWARE = ["newsdesk.api_errors.ApiErrorMiddleware", *MIDDLEWARE]
