@@ -722,13 +722,14 @@ class ArticleAdmin(CappedCountAdminMixin, admin.ModelAdmin):
             flags.append(format_html('<span class="nd-flag nd-flag-scheduled">scheduled {}</span>', when))
         if article.needs_review:
             flags.append(format_html('<span class="nd-flag nd-flag-review">{}</span>', "needs review"))
-        if not flags:
-            return article.title
-        return format_html("{}{}", article.title, format_html_join("", " {}", ((flag,) for flag in flags)))
+        # Shown in three lines at most (admin.css); the whole title stays in the text and the tooltip.
+        title = format_html('<span class="nd-title" title="{}">{}</span>', article.title, article.title)
+        return format_html("{}{}", title, format_html_join("", " {}", ((flag,) for flag in flags)))
 
     @admin.display(description="topics")
     def topic_names(self, article):
-        return ", ".join(topic.name for topic in article.ordered_topics)
+        names = ", ".join(topic.name for topic in article.ordered_topics)
+        return format_html('<span class="nd-topics" title="{}">{}</span>', names, names) if names else ""
 
     @admin.display(description="topics")
     def topic_list(self, article):
