@@ -2,8 +2,9 @@
 
 Where it sits: in ``MIDDLEWARE`` inside the response cache (which stores, and replays, the
 compressed bytes with ``Vary: Accept-Encoding``, so a listing is compressed once per cache
-lifetime) and outside everything that makes or reads a body. Views set their validators on the
-uncompressed body; a compressed response's strong ETag becomes weak, as Django's GZipMiddleware
+lifetime) and outside the views and the middleware that render or change a body (only the API's
+JSON errors for failures outside its views are made further out, and go uncompressed). Views set
+their validators on the uncompressed body; a compressed response's strong ETag becomes weak, as Django's GZipMiddleware
 does, and a 304 gets the ETag and ``Vary`` its 200 would have had (conditional requests compare
 ETags weakly, so either form of the tag revalidates).
 
