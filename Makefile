@@ -8,7 +8,7 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/newsdesk
 
 STATIC_MANIFEST := staticfiles/staticfiles.json
 
-.PHONY: install run migrate import test test-postgres editor static serve clean
+.PHONY: install run migrate import test test-postgres test-machine editor static serve clean
 
 $(INSTALLED): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -47,11 +47,17 @@ serve: $(STATIC_MANIFEST)
 	$(BIN)/python manage.py migrate --noinput
 	exec $(BIN)/gunicorn
 
-test: install node_modules/.installed
-	$(BIN)/pytest
+# What the suite needs besides Python (chromium, wrk, npm, PostgreSQL and Redis running): installed and
+# started, or one line saying what to install. First, so a machine that lacks something stops at once.
+test-machine:
+	@bash .ci/test-machine
 
-test-postgres: install node_modules/.installed
-	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest
+# Every test runs: one that would be skipped for a missing tool fails instead.
+test: test-machine install node_modules/.installed
+	NEWSDESK_FORBID_SKIPS=1 $(BIN)/pytest
+
+test-postgres: test-machine install node_modules/.installed
+	NEWSDESK_FORBID_SKIPS=1 DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest
 
 # Create an editor: a staff account in the Editors group (asks for a user name and password).
 # Scripts: `manage.py create_editor NAME --no-input` with NEWSDESK_EDITOR_PASSWORD set.

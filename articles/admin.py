@@ -507,6 +507,13 @@ class ArticleListForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("error_class", QuietErrorList)
         super().__init__(*args, **kwargs)
+        # A cell has no label and shows no help text: with help text, Django would point the input's
+        # aria-describedby at an element the list never renders. The input names itself instead.
+        for field in self.fields.values():
+            if field.help_text:
+                label = capfirst(field.label)
+                field.widget.attrs.update({"aria-label": f"{label}: {self.instance}", "title": field.help_text})
+                field.help_text = ""
 
 
 class ArticleListFormSet(BaseModelFormSet):
@@ -715,13 +722,14 @@ class ArticleAdmin(CappedCountAdminMixin, admin.ModelAdmin):
             flags.append(format_html('<span class="nd-flag nd-flag-scheduled">scheduled {}</span>', when))
         if article.needs_review:
             flags.append(format_html('<span class="nd-flag nd-flag-review">{}</span>', "needs review"))
-        if not flags:
-            return article.title
-        return format_html("{}{}", article.title, format_html_join("", " {}", ((flag,) for flag in flags)))
+        # Shown in three lines at most (admin.css); the whole title stays in the text and the tooltip.
+        title = format_html('<span class="nd-title" title="{}">{}</span>', article.title, article.title)
+        return format_html("{}{}", title, format_html_join("", " {}", ((flag,) for flag in flags)))
 
     @admin.display(description="topics")
     def topic_names(self, article):
-        return ", ".join(topic.name for topic in article.ordered_topics)
+        names = ", ".join(topic.name for topic in article.ordered_topics)
+        return format_html('<span class="nd-topics" title="{}">{}</span>', names, names) if names else ""
 
     @admin.display(description="topics")
     def topic_list(self, article):

@@ -10,8 +10,10 @@ Variables (see README):
                            production serving, every one in docs/deploy.md
     REDIS_URL              e.g. redis://host:6379/0: one cache shared by every app server (default: per process)
     NEWSDESK_CACHE_SECONDS how long public listings, feeds and API lists are cached (default: 30; 0 turns it off)
+    NEWSDESK_LOGIN_FAILURE_LIMIT, NEWSDESK_LOGIN_COOLOFF_MINUTES, NEWSDESK_LOGIN_THROTTLE: the login throttle
 """
 
+from datetime import timedelta
 from pathlib import Path
 import os
 
@@ -80,6 +82,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "providers",
     "articles",
 ]
@@ -217,6 +220,26 @@ LOGGING = {
 
 # --- Editorial admin -------------------------------------------------------------------
 
+# Password guessing (newsdesk.login_throttle, django-axes): after NEWSDESK_LOGIN_FAILURE_LIMIT failed
+# logins for one user name from one client address, that pair is refused for the cool-off, the
+# right password included; a successful login clears the count. Counted in the database, so every
+# app server agrees; the address is the request log's (X-Forwarded-For through NEWSDESK_API_NUM_PROXIES).
+AUTHENTICATION_BACKENDS = ["newsdesk.login_throttle.LoginThrottleBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_ENABLED = env_bool("NEWSDESK_LOGIN_THROTTLE", default=True)
+AXES_FAILURE_LIMIT = env_int("NEWSDESK_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("NEWSDESK_LOGIN_COOLOFF_MINUTES", 15))
+if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME <= timedelta(0):
+    raise ImproperlyConfigured("NEWSDESK_LOGIN_FAILURE_LIMIT and NEWSDESK_LOGIN_COOLOFF_MINUTES must be at least 1.")
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "newsdesk.login_throttle.client_ip"
+AXES_LOCKOUT_CALLABLE = "newsdesk.login_throttle.lockout_response"
+# Every failure kept (Admin › Axes › Access failures), besides the running counts and the log lines.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# The log lines name the user name and address (django-axes masks them by default): they are what an
+# operator acts on, and the records above hold both anyway. Passwords are always masked.
+AXES_SENSITIVE_PARAMETERS: list[str] = []
+
 # --- Public site -----------------------------------------------------------------------
 
 # Articles per listing page, and the deepest page served: an OFFSET walks the index, so
@@ -269,6 +292,14 @@ NEWSDESK_CACHE_SECONDS = env_int("NEWSDESK_CACHE_SECONDS", 30)
 # After the security and CSP middleware, before sessions and CORS: see newsdesk.caching.CatalogueCacheMiddleware.
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"), "newsdesk.caching.CatalogueCacheMiddleware"
+)
+
+# --- Compression -----------------------------------------------------------------------
+# Brotli or gzip for what anonymous readers get (pages, feeds, sitemaps, API JSON); never a response to
+# someone signed in or one that sets a cookie, such as a page with a CSRF token (BREACH: newsdesk.compression).
+# Inside the response cache, which so keeps compressed copies; outside everything that makes a body.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"), "newsdesk.compression.CompressionMiddleware"
 )
 
 # --- REST API --------------------------------------------------------------------------
@@ -359,3 +390,5 @@ X_FRAME_OPTIONS = "DENY"
 
 # Outermost, so its duration and status cover everything that answered.
 MIDDLEWARE = ["newsdesk.middleware.RequestLogMiddleware", *MIDDLEWARE]
+# Innermost, as django-axes asks: it turns a refused login into the lockout page.
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")

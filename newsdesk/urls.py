@@ -27,6 +27,7 @@ urlpatterns = [
         name="sitemap-section",
     ),
     path("robots.txt", views.robots_txt, name="robots-txt"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("providers/", include("providers.urls")),
     path("", include("articles.urls")),
 ]

@@ -19,6 +19,12 @@ from tests.articles.api_support import BASE_DATE, EDITOR_PERMISSIONS, token_clie
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
+def require_tool(present: bool, what: str) -> None:
+    """Fail, never skip, the test that needs a tool the machine lacks, saying how to get it."""
+    if not present:
+        pytest.fail(f"{what} is not installed: `make test` installs it (.ci/test-machine)", pytrace=False)
+
+
 @pytest.fixture
 def seeds_dir(tmp_path) -> Path:
     """A private copy of the seeds, safe to modify."""

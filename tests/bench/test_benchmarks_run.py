@@ -6,11 +6,14 @@ a change to the settings or the schema once broke two of them unnoticed for a se
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import require_tool
 
 PROJECT = Path(__file__).resolve().parents[2]
 BENCH = PROJECT / "bench"
@@ -28,10 +31,14 @@ BENCHMARKS = {
              ["3: Redis killed", "import during the run: finished"]),
 }
 
+LOADED_WITH_WRK = {"api", "load"}
+
 
 @pytest.mark.parametrize("name", BENCHMARKS)
 def test_the_benchmark_runs_and_prints_its_figures(name, tmp_path):
     arguments, extra_environment, expected = BENCHMARKS[name]
+    if name in LOADED_WITH_WRK:
+        require_tool(shutil.which("wrk") is not None, "Debian's wrk")
     environment = {key: value for key, value in os.environ.items() if not OWN_SETTINGS.match(key)}
     command = [sys.executable, str(BENCH / arguments[0]), *(a.format(tmp=tmp_path) for a in arguments[1:])]
 

@@ -1,6 +1,6 @@
 """Browser tests: Playwright driving Debian's Chromium against pytest-django's live server.
 
-Nothing downloads a browser: Chromium comes from apt (``.ci/run`` installs it). Screenshots
+Nothing downloads a browser: Chromium comes from apt (``.ci/test-machine`` installs it). Screenshots
 go to ``artifacts/screenshots/``.
 """
 
@@ -8,6 +8,8 @@ import os
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import require_tool
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -20,8 +22,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 @pytest.fixture(scope="session")
 def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    require_tool(Path(CHROMIUM).exists(), f"Debian's chromium ({CHROMIUM})")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -62,8 +63,7 @@ def screenshot():
 @pytest.fixture
 def axe_violations():
     """Run axe-core (vendored from npm, injected as a local script) on the page; returns its violations."""
-    if not AXE.exists():
-        pytest.skip("axe-core is not installed (npm ci)")
+    require_tool(AXE.exists(), "axe-core (npm ci)")
     source = AXE.read_text(encoding="utf-8")
 
     def check(page) -> list[dict]:

@@ -7,13 +7,16 @@ violation logged by the browser fails the test. External images get a local plac
 run needs no network.
 """
 
+import datetime
+
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.utils import timezone
 
-from articles.models import Article, ArticleImage, EditorialChange
+from articles.models import Article, ArticleImage, EditorialChange, TaggedTopic
 from articles.templatetags.newsdesk_admin import DASHBOARD_CACHE_KEY
-from tests.articles.admin_support import PASSWORD, bulk_articles, provider, topic
+from tests.articles.admin_support import PASSWORD, bulk_articles, make_editor, provider, topic
 from tests.browser.conftest import LiveSession
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -23,6 +26,14 @@ class Session(LiveSession):
 
     def messages(self) -> str:
         return self.page.locator(".messagelist").inner_text()
+
+
+def log_in(page, base_url: str, username: str):
+    page.goto(f"{base_url}/admin/login/?next=/admin/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{base_url}/admin/")
 
 
 @pytest.fixture
@@ -129,3 +140,70 @@ def test_editor_filters_publishes_scores_and_sees_the_public_page(live_server, b
         assert reader.csp_violations == []
     finally:
         reader_context.close()
+
+
+LONG_TITLES = [
+    "Met Police begins deploying live facial recognition cameras in Stratford and Walthamstow after a year-long "
+    "trial that campaigners say was never properly evaluated by an independent body",
+    "Live facial recognition helps deliver justice in Croydon, police say, as figures show 120 arrests in twelve months",
+    "London police begin using live facial recognition tech across the capital",
+    "Supercalifragilisticexpialidocious-Antidisestablishmentarianism-Pneumonoultramicroscopicsilicovolcanoconiosis headline",
+]
+
+
+@pytest.fixture
+def long_catalogue():
+    """A page of articles as imports make them: long titles, long provider names, several topics, flags."""
+    source = provider("metropolitan-police-service.example", "Metropolitan Police Service News and Press Office")
+    articles = bulk_articles(40, source=source, topic=topic("Facial recognition technology"), needs_review=True)
+    for article, title in zip(articles, LONG_TITLES * 10):
+        article.title = title
+    Article.objects.bulk_update(articles, ["title"])
+    more = [topic(name) for name in ("Civil liberties", "Policing and crime", "London")]
+    TaggedTopic.objects.bulk_create([TaggedTopic(content_object=a, tag=t, position=n + 1)
+                                     for a in articles for n, t in enumerate(more)])
+    Article.objects.filter(pk=articles[0].pk).update(scheduled_publish_at=timezone.now() + datetime.timedelta(days=2))
+    return articles
+
+
+LINES_OF_EACH_TITLE = """() => [...document.querySelectorAll('#result_list tbody .nd-title')].map(title => {
+    const style = getComputedStyle(title);
+    const lineHeight = parseFloat(style.lineHeight) || 1.2 * parseFloat(style.fontSize);
+    return Math.round(title.getBoundingClientRect().height / lineHeight);
+})"""
+RESULTS_SCROLL_SIDEWAYS = "(() => { const r = document.querySelector('#changelist .results'); return r.scrollWidth > r.clientWidth; })()"
+COLUMNS_OUT_OF_VIEW = """() => [...document.querySelectorAll('#result_list thead th, #result_list tbody tr:first-child > *')]
+    .filter(cell => cell.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5
+                    || cell.scrollWidth > cell.clientWidth + 1)
+    .map(cell => cell.className)"""
+
+
+def test_the_article_list_fits_a_1366_pixel_screen(live_server, browser, screenshot, long_catalogue):
+    editor = make_editor("desk", password=PASSWORD)
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    try:
+        page = context.new_page()
+        admin = Session(page, live_server.url)
+        log_in(page, live_server.url, editor.username)
+        admin.open("/admin/articles/article/")
+        page.wait_for_selector("#result_list")
+        screenshot(page, "admin-changelist-1366")
+
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+        assert page.evaluate(RESULTS_SCROLL_SIDEWAYS) is False
+        assert page.evaluate(COLUMNS_OUT_OF_VIEW) == []
+        published = page.locator("#result_list tbody tr").first.locator("td.field-is_published input")
+        box = published.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 1366
+        lines = page.evaluate(LINES_OF_EACH_TITLE)
+        assert len(lines) == 40 and max(lines) == 3, lines  # the longest titles are cut at three lines
+        assert lines[1] <= 2 and lines[2] <= 2, lines  # ordinary ones have room
+        headline = page.locator("#result_list th.field-headline").first.bounding_box()
+        assert headline["width"] >= 360  # the room goes to the titles
+        # A shortened title is still there in full, for the eye (a tooltip) and for assistive technology.
+        first = page.locator("#result_list tbody .nd-title").first
+        assert first.get_attribute("title") == LONG_TITLES[0]
+        assert first.text_content() == LONG_TITLES[0]
+        assert admin.csp_violations == [] and admin.broken == []
+    finally:
+        context.close()
