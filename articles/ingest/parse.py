@@ -7,6 +7,7 @@ A file without front matter is a body-only draft. The rules (see ``shared/design
 
 * a problem in the article's own fields rejects the file, listing every problem found;
 * a malformed entry in ``topics``, ``images`` or ``related`` is skipped with a warning;
+* a key written twice in a mapping is a problem of the file, or of the entry it is in;
 * YAML tags, anchors and aliases are rejected (YAML bombs, object injection);
 * everything that will be stored is cleaned of control characters and mojibake.
 """
@@ -197,6 +198,20 @@ class Rejected(Exception):
     """A problem that stops the file being read at all (encoding, size, YAML syntax)."""
 
 
+class RepeatedKeys(dict):
+    """A mapping of the front matter that writes some key more than once (holding the last value of each).
+
+    Which keys, and the line of each repeat, are in ``repeated``; reading the article then refuses
+    whatever the mapping is: the file when it is the article or its provider, else the list entry.
+    """
+
+    __slots__ = ("repeated",)
+
+    def __init__(self, mapping: Mapping | tuple = (), repeated: tuple[tuple[str, int], ...] | list = ()) -> None:
+        super().__init__(mapping)  # (defaults: copy and pickle make an empty one first)
+        self.repeated = list(repeated)
+
+
 # --------------------------------------------------------------------------- YAML
 
 
@@ -259,9 +274,11 @@ def _load_from_events(text: str) -> Any:
     """
     loader = FrontMatterLoader(text)
     check_event, get_event = loader.check_event, loader.get_event
-    # Open collections, innermost last; for a mapping, ``keys`` holds its pending key.
+    # Open collections, innermost last; for a mapping, ``keys`` holds its pending key and
+    # ``repeats`` the keys written again in it (None until there is one).
     containers: list[list | dict] = []
     keys: list[Any] = []
+    repeats: list[list[tuple[str, int]] | None] = []
     root: Any = _NOTHING
     documents = 0
 
@@ -274,8 +291,12 @@ def _load_from_events(text: str) -> Any:
         if type(top) is list:
             top.append(value)
         elif keys[-1] is _NOTHING:
-            if type(value) in (list, dict):
+            if type(value) in (list, dict, RepeatedKeys):
                 raise Rejected(f"front matter line {_line(event)}: a mapping key must be a plain value")
+            if value in top:
+                if repeats[-1] is None:
+                    repeats[-1] = []
+                repeats[-1].append((_key_name(event.value), _line(event)))
             keys[-1] = value
         else:
             top[keys[-1]] = value
@@ -297,9 +318,11 @@ def _load_from_events(text: str) -> Any:
                     raise Rejected(f"front matter is nested more than {MAX_NESTING} levels deep")
                 containers.append({} if kind is MappingStartEvent else [])
                 keys.append(_NOTHING)
+                repeats.append(None)
             elif kind is MappingEndEvent or kind is SequenceEndEvent:
                 keys.pop()
-                place(containers.pop(), event)
+                repeated = repeats.pop()
+                place(containers.pop() if repeated is None else RepeatedKeys(containers.pop(), repeated), event)
             elif kind is AliasEvent:
                 _refuse(event)
             elif kind is DocumentStartEvent:
@@ -386,7 +409,7 @@ _PLAIN_BLOCK_MAX_DEPTH = MAX_NESTING // 2
 def _load_plain_block(text: str) -> dict:
     """The front matter as a mapping, for the block style the pipeline writes; raises _NotPlainBlock
     for anything else, including every tag, anchor, alias, comment, flow collection, multi-line
-    scalar and YAML error, which only the events reader deals with."""
+    scalar, repeated key and YAML error, which only the events reader deals with."""
     # Open collections with their column, innermost last; the root is the first.
     open_collections: list[tuple[int, dict | list]] = []
     # A "key:" line's mapping, key and column: its value is on the lines below, or it is null.
@@ -434,6 +457,8 @@ def _load_plain_block(text: str) -> dict:
             column += 1 + len(after_dash)
             top = _open(open_collections, column, entry)
         key = _plain_scalar(key)
+        if key in top:
+            raise _NotPlainBlock  # a repeated key: the events reader says which, and where
         if rest:
             top[key] = _inline_value(rest, open_collections)
         else:
@@ -480,6 +505,14 @@ def _inline_value(rest: str, open_collections: list) -> Any:
 
 def _line(event) -> int:
     return event.start_mark.line + 2  # +1 for 1-based, +1 for the opening --- line
+
+
+_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,99}")
+
+
+def _key_name(key: Any) -> str:
+    """A key as messages show it: a plain word as it is, anything else quoted with its controls escaped."""
+    return key if type(key) is str and _PLAIN_KEY.fullmatch(key) else _describe(key)
 
 
 def _refuse(event) -> None:
@@ -721,6 +754,34 @@ def parse_datetime(value: Any) -> tuple[dt.datetime, bool]:
     return parsed, was_naive
 
 
+def repeated_keys(value: Any, name: str) -> list[str]:
+    """A problem for each key that the front matter's mapping ``value`` (named ``name``) writes more than once."""
+    if type(value) is not RepeatedKeys:
+        return []
+    lines: dict[str, list[str]] = {}
+    for key, line in value.repeated:
+        lines.setdefault(key, []).append(str(line))
+    prefix = f"{name}." if name else ""
+    return [
+        f"{prefix}{key} is given more than once (again at line{'s' if len(again) > 1 else ''} {', '.join(again)})"
+        for key, again in lines.items()
+    ]
+
+
+def repeated_keys_within(value: Any, name: str) -> list[str]:
+    """``repeated_keys`` of ``value`` and of every mapping inside it (unknown keys, kept as they are)."""
+    problems = repeated_keys(value, name)
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if isinstance(item, (Mapping, list)):
+                problems += repeated_keys_within(item, f"{name}.{_key_name(key)}" if name else _key_name(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            if isinstance(item, (Mapping, list)):
+                problems += repeated_keys_within(item, f"{name}[{index}]")
+    return problems
+
+
 def json_safe(value: Any, warnings: list[str], name: str, depth: int = 0) -> Any:
     """Unknown keys, kept as JSON: strings cleaned, non-finite floats and odd types made into strings."""
     if isinstance(value, str):
@@ -833,6 +894,7 @@ def parse_mapping(
     reader.warnings.extend(warnings or [])
     if not isinstance(mapping, Mapping):
         return ParseResult(source_path=source_path, problems=(f"an article must be a mapping, not {_type_name(mapping)}",))
+    reader.problems.extend(repeated_keys(mapping, ""))
     data = {str(key): value for key, value in mapping.items()}
 
     era, url_keys = ("2024", URL_KEYS_2024) if _has_any(data, URL_KEYS_2024, ORIGINAL_URL_KEY) else ("2020", URL_KEYS_2020)
@@ -865,7 +927,10 @@ def parse_mapping(
     # The other era's URL keys are not read, so they are kept like unknown keys.
     ignored = set(URL_KEYS_2020.values()) if era == "2024" else set()
     unknown = {key: value for key, value in data.items() if key not in ARTICLE_KEYS or key in ignored}
-    extra = json_safe(unknown, reader.warnings, "unknown keys") if unknown else {}
+    extra = {}
+    if unknown:
+        reader.problems.extend(repeated_keys_within(unknown, ""))
+        extra = json_safe(unknown, reader.warnings, "unknown keys")
 
     if reader.problems:
         return ParseResult(source_path=source_path, problems=tuple(reader.problems), warnings=tuple(reader.warnings))
@@ -932,6 +997,10 @@ def _parse_provider(
         value = {}
     if not isinstance(value, Mapping):
         sink.append(f"{name} must be a mapping, not {_type_name(value)}")
+        return None
+    repeated = repeated_keys(value, name)
+    if repeated:
+        sink.extend(repeated)
         return None
     domain_value = value.get("domain")
     if domain_value is None or domain_value == "":
@@ -1020,7 +1089,7 @@ def _parse_image(reader: _Reader, item: Any, name: str, *, allow_relative: bool 
     if not isinstance(item, Mapping):
         reader.warnings.append(f"{name} skipped: an image must be a mapping with a url, not {_type_name(item)}")
         return None
-    problems: list[str] = []
+    problems = repeated_keys(item, "")
     raw_url = reader.text(item.get("url"), "url", limit=MAX_URL_LENGTH, required=True, sink=problems)
     url = ""
     if raw_url:
@@ -1067,7 +1136,7 @@ def _parse_related(reader: _Reader, item: Any, name: str) -> ParsedRelated | Non
         reader.warnings.append(f"{name} skipped: a related link must be a mapping, not {_type_name(item)}")
         return None
     data = {str(key): value for key, value in item.items()}
-    problems: list[str] = []
+    problems = repeated_keys(item, "")
     url_keys = URL_KEYS_2024 if _has_any(data, URL_KEYS_2024, ORIGINAL_URL_KEY) else URL_KEYS_2020
     url_key = _url_key(data, url_keys)
     if url_key is None:
@@ -1091,7 +1160,13 @@ def _parse_related(reader: _Reader, item: Any, name: str) -> ParsedRelated | Non
     images = _parse_images(reader, data.get("images"), f"{name}.images")
     used = RELATED_FIELD_KEYS | {url_key, url_keys["amp_url"], url_keys["cdn_amp_url"]}
     unknown = {key: value for key, value in data.items() if key not in used}
-    extra = json_safe(unknown, reader.warnings, f"{name} unknown keys") if unknown else {}
+    extra = {}
+    if unknown:
+        repeated = repeated_keys_within(unknown, "")
+        if repeated:
+            reader.warnings.append(f"{name} skipped: {'; '.join(repeated)}")
+            return None
+        extra = json_safe(unknown, reader.warnings, f"{name} unknown keys")
     return ParsedRelated(
         title=title,
         url=url,

@@ -491,6 +491,137 @@ def test_plain_decimal_numbers_and_special_floats_are_numbers():
     }
 
 
+# --------------------------------------------------------------------------- repeated keys
+#
+# A key written twice in one mapping loses a value without a word (YAML's readers keep the last).
+# In the article's own mapping or its provider that rejects the file; in an entry of topics,
+# images or related it skips the entry, as any malformed entry is skipped.
+
+# A comment sends front matter to libyaml's events (the quick reader declines comments).
+READERS = pytest.mark.parametrize("tail", ["", "# a comment\n"], ids=["quick reader first", "events reader"])
+
+
+def line_of(front_matter: str, line: str) -> int:
+    return front_matter.splitlines().index(line) + 2  # the opening --- is line 1
+
+
+@READERS
+def test_repeated_keys_of_the_article_reject_the_file_naming_each(tail):
+    front_matter = "title: First\nwebUrl: https://example.com/a\nquality: 10\ntitle: Second\nquality: 90\ntitle: Third\n"
+
+    assert_rejected(
+        parse(f"---\n{front_matter}{tail}---\n"),
+        "title is given more than once (again at lines 5, 7); quality is given more than once (again at line 6)",
+    )
+
+
+@READERS
+@pytest.mark.parametrize(
+    "repeat", ["webUrl: https://example.com/b", "published: true", "publishedDateTime: 2020-01-01T00:00:00Z", "secured: x;y"]
+)
+def test_each_repeated_field_of_the_article_rejects_the_file(tail, repeat):
+    key = repeat.split(":")[0]
+    front_matter = f"title: T\nwebUrl: https://example.com/a\npublished: false\npublishedDateTime: 2024-01-01T00:00:00Z\nsecured: a;b\n{repeat}\n"
+
+    assert_rejected(parse(f"---\n{front_matter}{tail}---\n"), f"{key} is given more than once (again at line 7)")
+
+
+@READERS
+def test_a_repeated_key_of_the_provider_rejects_the_file(tail):
+    front_matter = "title: T\nwebUrl: https://example.com/a\nprovider:\n  name: A\n  domain: a.example\n  domain: b.example\n"
+
+    assert_rejected(parse(f"---\n{front_matter}{tail}---\n"), "provider.domain is given more than once (again at line 7)")
+
+
+@READERS
+def test_a_repeated_key_inside_an_unknown_key_rejects_the_file(tail):
+    front_matter = "title: T\nwebUrl: https://example.com/a\nnextVersion:\n  scores:\n  - a: 1\n    a: 2\n"
+
+    assert_rejected(parse(f"---\n{front_matter}{tail}---\n"), "nextVersion.scores[0].a is given more than once (again at line 7)")
+
+
+ENTRIES_WITH_REPEATED_KEYS = """\
+title: T
+webUrl: https://example.com/a
+provider:
+  name: P
+  domain: p.example
+  images:
+  - url: https://p.example/first.png
+    url: https://p.example/second.png
+  - url: https://p.example/logo.png
+images:
+- url: https://img.example/a.jpg
+  width: 10
+  width: 20
+- url: https://img.example/b.jpg
+related:
+- title: R0
+  webUrl: https://r.example/0
+  webUrl: https://r.example/other
+- title: R1
+  webUrl: https://r.example/1
+  provider:
+    domain: r.example
+    domain: s.example
+- title: R2
+  webUrl: https://r.example/2
+  images:
+  - url: https://r.example/2a.jpg
+    url: https://r.example/2b.jpg
+  - url: https://r.example/2c.jpg
+- title: R3
+  webUrl: https://r.example/3
+  nextVersion:
+    a: 1
+    a: 2
+- title: R4
+  webUrl: https://r.example/4
+"""
+
+
+@READERS
+def test_a_repeated_key_in_an_entry_skips_only_that_entry(tail):
+    text = ENTRIES_WITH_REPEATED_KEYS
+    result = parse(f"---\n{text}{tail}---\n")
+    article = assert_imported(result)
+
+    assert article.provider.logo_url == "https://p.example/logo.png"
+    assert [image.url for image in article.images] == ["https://img.example/b.jpg"]
+    assert [related.url for related in article.related] == ["https://r.example/2", "https://r.example/4"]
+    assert [image.url for image in article.related[0].images] == ["https://r.example/2c.jpg"]
+    for entry, repeat, line in [
+        ("provider.images[0]", "url", "    url: https://p.example/second.png"),
+        ("images[0]", "width", "  width: 20"),
+        ("related[0]", "webUrl", "  webUrl: https://r.example/other"),
+        ("related[1]", "related[1].provider.domain", "    domain: s.example"),
+        ("related[2].images[0]", "url", "    url: https://r.example/2b.jpg"),
+        ("related[3]", "nextVersion.a", "    a: 2"),
+    ]:
+        assert_warned(result, f"{entry} skipped: {repeat} is given more than once (again at line {line_of(text, line)})")
+
+
+def test_keys_that_read_as_the_same_value_are_repeated_keys():
+    # true and True are one boolean key, null and ~ one null key: the second would replace the first.
+    result = parse("---\ntitle: T\nwebUrl: https://example.com/a\ntrue: 1\nTrue: 2\nnull: 3\n~: 4\n---\n")
+
+    assert_rejected(result, "True is given more than once (again at line 5)", "'~' is given more than once (again at line 7)")
+
+
+def test_a_repeated_quoted_key_is_named_with_its_controls_escaped():
+    result = parse('---\ntitle: T\nwebUrl: https://example.com/a\n"a\\x07b": 1\n"a\\x07b": 2\n---\n')
+
+    assert_rejected(result, "'a\\x07b' is given more than once (again at line 5)")
+    assert control_characters(result.message) == []
+
+
+def test_a_repeated_key_in_flow_style_is_found_too():
+    assert_rejected(
+        parse("---\ntitle: T\nwebUrl: https://example.com/a\nprovider: {name: A, domain: a.example, name: B}\n---\n"),
+        "provider.name is given more than once (again at line 4)",
+    )
+
+
 # --------------------------------------------------------------------------- wrong types and ranges
 
 
@@ -1414,3 +1545,30 @@ def test_closing_fence_is_found_where_the_multi_line_pattern_finds_it(lines):
             parse_module.split_front_matter(text)
     else:
         assert parse_module.split_front_matter(text) == (rest[: closing.start()], rest[closing.end():])
+
+
+@pytest.mark.parametrize(
+    ("front_matter", "repeated"),
+    [
+        ("a: 1\na: 2\n", [("a", 3)]),
+        ("a:\na: 1\n", [("a", 3)]),
+        ("a:\n  b: 1\n  c:\n  b: 2\n", [("b", 5)]),
+        ("a:\n- b: 1\n  b: 2\n  b: 3\n", [("b", 4), ("b", 5)]),
+        ("a:\n  - x: 1\n    y:\n      z: 1\n      z: 2\n", [("z", 6)]),
+        ("true: 1\nTrue: 2\n", [("True", 3)]),
+        ("1: a\n1.0: b\n", [("'1.0'", 3)]),
+    ],
+)
+def test_fast_yaml_path_leaves_repeated_keys_to_the_events_reader(front_matter, repeated):
+    fast, slow = read_by_both(front_matter)
+
+    assert fast is None
+    assert repeats_in(slow) == repeated
+
+
+def repeats_in(value) -> list[tuple[str, int]]:
+    """The (key, line) repeats recorded in every mapping of a value read from front matter."""
+    found = list(value.repeated) if isinstance(value, parse_module.RepeatedKeys) else []
+    for item in value.values() if isinstance(value, dict) else value if isinstance(value, list) else ():
+        found += repeats_in(item)
+    return found
