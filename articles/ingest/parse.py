@@ -9,7 +9,8 @@ A file without front matter is a body-only draft. The rules (see ``shared/design
 * a malformed entry in ``topics``, ``images`` or ``related`` is skipped with a warning;
 * a key written twice in a mapping is a problem of the file, or of the entry it is in;
 * YAML tags, anchors and aliases are rejected (YAML bombs, object injection);
-* everything that will be stored is cleaned of control characters and mojibake.
+* everything that will be stored is cleaned of control characters and mojibake, and display text
+  of invisible formatting.
 """
 
 from __future__ import annotations
@@ -90,6 +91,16 @@ TRACKING_PARAMETERS = {"fbclid", "gclid"}
 # C0/C1 controls except tab and newline, DEL, lone surrogates, and the non-characters.
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 DOMAIN_PATTERN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$")
+# Characters a reader cannot see that change how the text around them is shown: bidirectional
+# embeddings, overrides, isolates and marks (a title can reorder the page around it, or pass for
+# another), and the zero-width space, word joiner and byte-order mark. Removed from display text.
+INVISIBLE_FORMATTING = re.compile("[\u061c\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+# The zero-width non-joiner and joiner shape the letters either side in Persian, Arabic and Indic
+# scripts, and make one emoji of several (a woman, ZWJ, a laptop): kept there, one of a run. Next to
+# ASCII, white space or an end of the text they shape nothing and only hide, so they are removed.
+JOINERS = re.compile("[\u200c\u200d]+")
+# Either of the two: whether display text needs looking at.
+HIDDEN_IN_DISPLAY_TEXT = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
 BINARY_SIGNATURES = (b"\x89PNG", b"%PDF-", b"PK\x03\x04", b"\x1f\x8b", b"GIF8", b"\xff\xd8\xff", b"\x7fELF")
 WHITE_SPACE = re.compile(r"\s")
 CONTROL_BYTES = bytes(byte for byte in range(32) if byte not in (9, 10, 12, 13))
@@ -560,6 +571,25 @@ def clean_text(value: str) -> tuple[str, bool]:
     return cleaned, len(cleaned) != len(value)
 
 
+def display_text(value: str) -> str:
+    """Text shown as a title, name or excerpt, without the invisible characters that can disguise it
+    or reorder what surrounds it (``INVISIBLE_FORMATTING``, and joiners that join nothing)."""
+    if value.isascii() or not HIDDEN_IN_DISPLAY_TEXT.search(value):  # quick: the usual answer
+        return value
+    value = INVISIBLE_FORMATTING.sub("", value)
+    return JOINERS.sub(_joiner_that_joins, value) if "\u200c" in value or "\u200d" in value else value
+
+
+def _joiner_that_joins(run: re.Match) -> str:
+    text, start, end = run.string, run.start(), run.end()
+    joins = 0 < start and end < len(text) and _shapes(text[start - 1]) and _shapes(text[end])
+    return run[0][0] if joins else ""
+
+
+def _shapes(character: str) -> bool:
+    return not character.isascii() and not character.isspace()
+
+
 class _Reader:
     """Collects problems (reject the file) and warnings (import it, flag for review) while reading fields."""
 
@@ -567,7 +597,9 @@ class _Reader:
         self.problems: list[str] = []
         self.warnings: list[str] = []
 
-    def text(self, value: Any, name: str, *, limit: int, required: bool = False, sink: list[str] | None = None) -> str:
+    def text(self, value: Any, name: str, *, limit: int, required: bool = False, sink: list[str] | None = None,
+             verbatim: bool = False) -> str:
+        """Text cleaned of control characters and, unless ``verbatim`` (a body, a URL), of invisible formatting."""
         sink = self.problems if sink is None else sink
         if value is None:
             if required:
@@ -579,6 +611,8 @@ class _Reader:
         text, had_controls = clean_text(str(value))
         if had_controls:
             self.warnings.append(f"{name}: control characters removed")
+        if not verbatim:
+            text = display_text(text)
         text = text.strip()
         if required and not text:
             sink.append(f"{name} is empty")
@@ -611,7 +645,7 @@ class _Reader:
     def url(self, value: Any, name: str, *, required: bool = False, canonical: bool = True,
             sink: list[str] | None = None) -> str:
         sink = self.problems if sink is None else sink
-        raw = self.text(value, name, limit=MAX_URL_LENGTH, required=required, sink=sink)
+        raw = self.text(value, name, limit=MAX_URL_LENGTH, required=required, sink=sink, verbatim=True)
         if not raw:
             return ""
         try:
@@ -862,8 +896,8 @@ def split_front_matter(text: str) -> tuple[str | None, str]:
 def _parse_body_only(body: str, *, source_path: str, identity_path: str, warnings: list[str]) -> ParseResult:
     reader = _Reader()
     reader.warnings.extend(warnings)
-    text = reader.text(body, "body", limit=DEFAULT_MAX_BYTES * 2)
-    first_line = next((line.strip() for line in text.split("\n") if line.strip()), "")
+    text = reader.text(body, "body", limit=DEFAULT_MAX_BYTES * 2, verbatim=True)
+    first_line = next((line for line in (display_text(line).strip() for line in text.split("\n")) if line), "")
     if not first_line:
         return ParseResult(source_path=source_path, problems=("the file has no front matter and no text",))
     title = " ".join(first_line.split())
@@ -910,7 +944,7 @@ def parse_mapping(
 
     title = reader.text(data.get("title"), "title", limit=MAX_TITLE_LENGTH, required=True)
     excerpt = reader.text(data.get("excerpt"), "excerpt", limit=MAX_EXCERPT_LENGTH)
-    body_text = reader.text(body, "body", limit=DEFAULT_MAX_BYTES * 2)
+    body_text = reader.text(body, "body", limit=DEFAULT_MAX_BYTES * 2, verbatim=True)
     category = reader.text(data.get("category"), "category", limit=MAX_SHORT_TEXT_LENGTH["category"])
     article_type = reader.text(data.get("type"), "type", limit=MAX_SHORT_TEXT_LENGTH["type"])
     published_at = reader.datetime(data.get("publishedDateTime"), "publishedDateTime")
@@ -1090,7 +1124,7 @@ def _parse_image(reader: _Reader, item: Any, name: str, *, allow_relative: bool 
         reader.warnings.append(f"{name} skipped: an image must be a mapping with a url, not {_type_name(item)}")
         return None
     problems = repeated_keys(item, "")
-    raw_url = reader.text(item.get("url"), "url", limit=MAX_URL_LENGTH, required=True, sink=problems)
+    raw_url = reader.text(item.get("url"), "url", limit=MAX_URL_LENGTH, required=True, sink=problems, verbatim=True)
     url = ""
     if raw_url:
         if allow_relative and raw_url.startswith("/") and not raw_url.startswith("//") and " " not in raw_url:

@@ -917,6 +917,74 @@ def test_too_many_topics_are_cut_with_a_warning():
     assert_warned(result, "more than 50 topics")
 
 
+# Bidirectional embeddings, overrides, isolates and marks; zero-width space, word joiner, byte-order mark.
+INVISIBLE = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c\u200b\u2060\ufeff"
+
+
+def hidden_in(text: str) -> str:
+    return INVISIBLE[:4] + text[:3] + INVISIBLE + text[3:] + "\u200d" + INVISIBLE[4:]
+
+
+def test_invisible_formatting_is_removed_from_every_display_text():
+    result = parse(
+        article_text(
+            title=hidden_in("Breaking news"),
+            excerpt=hidden_in("What happened"),
+            category=hidden_in("news"),
+            type=hidden_in("article"),
+            provider={"name": hidden_in("The Paper"), "domain": "paper.example"},
+            topics=[hidden_in("Politics"), "Politics"],
+            images=[{"url": "https://img.example/a.jpg", "title": hidden_in("A photo")}],
+            related=[related_entry(title=hidden_in("Related story"), excerpt=hidden_in("More"), type=hidden_in("video"),
+                                   provider={"name": hidden_in("Other"), "domain": "other.example"})],
+        )
+    )
+    article = assert_imported(result)
+    related = article.related[0]
+
+    assert (article.title, article.excerpt, article.category, article.article_type) == ("Breaking news", "What happened", "news", "article")
+    assert (article.provider.name, article.topics, article.images[0].title) == ("The Paper", ("Politics",), "A photo")
+    assert (related.title, related.excerpt, related.article_type, related.provider.name) == ("Related story", "More", "video", "Other")
+
+
+def test_a_title_of_nothing_but_invisible_formatting_is_empty():
+    assert_rejected(parse(article_text(title=INVISIBLE + "\u200d")), "title is empty")
+
+
+def test_the_body_keeps_its_text_as_written():
+    # Right-to-left prose needs its marks; a body is rendered in a block of its own.
+    body = "\u05e9\u05dc\u05d5\u05dd\u200f 2024 \u202bquoted\u202c\n"
+
+    assert assert_imported(parse(article_text() + body)).body == body.strip()
+
+
+def test_a_draft_title_is_cleaned_of_invisible_formatting_and_its_body_is_not():
+    body = "\u202e\u200bTitle line\u2066\nSecond line\n"
+    article = assert_imported(parse(body))
+
+    assert (article.title, article.body) == ("Title line", body.strip())
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("👩\u200d💻 coders", "👩\u200d💻 coders"),  # woman technologist: a ZWJ sequence
+        ("👨\u200d👩\u200d👧 families", "👨\u200d👩\u200d👧 families"),
+        ("🏳\ufe0f\u200d🌈 pride", "🏳\ufe0f\u200d🌈 pride"),
+        ("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"),  # Persian "I want": ZWNJ
+        ("\u0915\u094d\u200d\u0937", "\u0915\u094d\u200d\u0937"),  # Devanagari half form
+        ("\u0645\u06cc\u200c\u200c\u200d\u062e\u0648\u0627\u0647\u0645", "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"),  # one of a run
+        ("\u0645\u06cc\u200b\u200c\u202e\u062e\u0648", "\u0645\u06cc\u200c\u062e\u0648"),  # joins once the rest is gone
+        ("pay\u200dpal", "paypal"),  # joins nothing in ASCII
+        ("\u200c\u200dTitle\u200d", "Title"),
+        ("news \u200d👩 \u200c", "news 👩"),
+        ("👩\u200d", "👩"),
+    ],
+)
+def test_joiners_are_kept_only_where_they_join(raw, shown):
+    assert assert_imported(parse(article_text(title=raw))).title == shown
+
+
 # --------------------------------------------------------------------------- nested junk in lists
 
 
@@ -1572,3 +1640,12 @@ def repeats_in(value) -> list[tuple[str, int]]:
     for item in value.values() if isinstance(value, dict) else value if isinstance(value, list) else ():
         found += repeats_in(item)
     return found
+
+
+@THOROUGH
+@given(st.text(st.sampled_from(list("ab \t\n.\u00e9\u0645\u06cc\U0001f469\ufe0f\u200b\u200c\u200d\u200e\u200f\u202a\u202e\u2060\u2066\u2069\u061c\ufeff\u3000")), max_size=20))
+def test_display_text_skips_its_pass_only_when_nothing_is_hidden(text):
+    without_formatting = parse_module.INVISIBLE_FORMATTING.sub("", text)
+    expected = parse_module.JOINERS.sub(parse_module._joiner_that_joins, without_formatting)
+
+    assert parse_module.display_text(text) == expected
