@@ -9,8 +9,8 @@ A file without front matter is a body-only draft. The rules (see ``shared/design
 * a malformed entry in ``topics``, ``images`` or ``related`` is skipped with a warning;
 * a key written twice in a mapping is a problem of the file, or of the entry it is in;
 * YAML tags, anchors and aliases are rejected (YAML bombs, object injection);
-* everything that will be stored is cleaned of control characters and mojibake, and display text
-  of invisible formatting.
+* everything that will be stored is cleaned of control characters and mojibake, display text
+  of invisible formatting, and URLs of user names and passwords.
 """
 
 from __future__ import annotations
@@ -643,16 +643,23 @@ class _Reader:
         return None
 
     def url(self, value: Any, name: str, *, required: bool = False, canonical: bool = True,
-            sink: list[str] | None = None) -> str:
+            relative: bool = False, sink: list[str] | None = None, entry: str = "") -> str:
+        """An http(s) URL (``canonical_url`` or, kept as given, ``checked_url``), or with ``relative``
+        a site-relative path too. Every URL that is stored is read here; ``entry`` names the list entry it is in."""
         sink = self.problems if sink is None else sink
         raw = self.text(value, name, limit=MAX_URL_LENGTH, required=required, sink=sink, verbatim=True)
         if not raw:
             return ""
+        if relative and raw.startswith("/") and not raw.startswith("//") and " " not in raw:
+            return raw
         try:
-            return canonical_url(raw) if canonical else checked_url(raw)
+            url = canonical_url(raw) if canonical else checked_url(raw)
         except ValueError as error:
             sink.append(f"{name} {error}")
             return ""
+        if has_userinfo(raw):
+            self.warnings.append(f"{entry}{'.' if entry else ''}{name}: the user name and password in the URL were removed")
+        return url
 
     def datetime(self, value: Any, name: str, *, sink: list[str] | None = None) -> dt.datetime | None:
         sink = self.problems if sink is None else sink
@@ -683,9 +690,18 @@ def _describe(value: Any) -> str:
 
 
 def checked_url(raw: str) -> str:
-    """An absolute http(s) URL, unchanged; anything else (``javascript:``, relative, junk) raises ValueError."""
-    _http_url(raw)
-    return raw
+    """An absolute http(s) URL as given, less any user name and password (``user:pass@``);
+    anything else (``javascript:``, relative, junk) raises ValueError."""
+    userinfo = _http_url(raw).userinfo
+    if userinfo is None:
+        return raw
+    before, slashes, authority_onwards = raw.partition("//")  # the scheme's "//": the authority follows
+    return before + slashes + authority_onwards[len(userinfo) + 1:]
+
+
+def has_userinfo(raw: str) -> bool:
+    """Whether an http(s) URL carries a user name or password, which no stored URL keeps."""
+    return "@" in raw and _http_url(raw).userinfo is not None
 
 
 class _HttpUrl(NamedTuple):
@@ -694,6 +710,7 @@ class _HttpUrl(NamedTuple):
     port: int | None
     path: str
     query: str
+    userinfo: str | None  # what precedes "@" in the authority, if there is one
 
 
 # An http(s) URL in lowercase, printable ASCII, with a host name and no user, port or white space:
@@ -706,7 +723,7 @@ def _http_url(raw: str) -> _HttpUrl:
         plain = _PLAIN_HTTP_URL.fullmatch(raw)
         if plain is not None:
             scheme, host, path, query = plain.groups(default="")
-            return _HttpUrl(scheme, host, None, path, query)
+            return _HttpUrl(scheme, host, None, path, query, None)
     return _split_http_url(raw)
 
 
@@ -722,12 +739,14 @@ def _split_http_url(raw: str) -> _HttpUrl:
         raise ValueError(f"is not an http(s) URL: {_describe(raw)}")
     if not parts.hostname:
         raise ValueError(f"has no host: {_describe(raw)}")
-    return _HttpUrl(parts.scheme.lower(), parts.hostname, port, parts.path, parts.query)
+    userinfo = parts.netloc.rpartition("@")[0] if "@" in parts.netloc else None
+    return _HttpUrl(parts.scheme.lower(), parts.hostname, port, parts.path, parts.query, userinfo)
 
 
 def canonical_url(raw: str) -> str:
-    """Normalise an article URL: lowercase scheme and host, no default port, fragment or tracking parameters."""
-    scheme, host, port, path, query = _http_url(raw)
+    """Normalise an article URL: lowercase scheme and host, no user name or password, default port,
+    fragment or tracking parameters."""
+    scheme, host, port, path, query, _ = _http_url(raw)
     if (scheme, port) in {("http", 80), ("https", 443)}:
         port = None
     if ":" in host:  # IPv6 literal
@@ -1124,16 +1143,7 @@ def _parse_image(reader: _Reader, item: Any, name: str, *, allow_relative: bool 
         reader.warnings.append(f"{name} skipped: an image must be a mapping with a url, not {_type_name(item)}")
         return None
     problems = repeated_keys(item, "")
-    raw_url = reader.text(item.get("url"), "url", limit=MAX_URL_LENGTH, required=True, sink=problems, verbatim=True)
-    url = ""
-    if raw_url:
-        if allow_relative and raw_url.startswith("/") and not raw_url.startswith("//") and " " not in raw_url:
-            url = raw_url
-        else:
-            try:
-                url = checked_url(raw_url)
-            except ValueError as error:
-                problems.append(f"url {error}")
+    url = reader.url(item.get("url"), "url", required=True, canonical=False, relative=allow_relative, sink=problems, entry=name)
     width = reader.integer(item.get("width"), "width", low=0, high=MAX_IMAGE_DIMENSION, sink=problems)
     height = reader.integer(item.get("height"), "height", low=0, high=MAX_IMAGE_DIMENSION, sink=problems)
     is_cached = reader.boolean(item.get("isCached"), "isCached", sink=problems)
@@ -1177,11 +1187,13 @@ def _parse_related(reader: _Reader, item: Any, name: str) -> ParsedRelated | Non
         problems.append("url is missing")
         url = ""
     else:
-        url = reader.url(data[url_key], url_key, required=True, sink=problems)
+        url = reader.url(data[url_key], url_key, required=True, sink=problems, entry=name)
     title = reader.text(data.get("title"), "title", limit=MAX_TITLE_LENGTH, required=True, sink=problems)
     excerpt = reader.text(data.get("excerpt"), "excerpt", limit=MAX_EXCERPT_LENGTH, sink=problems)
-    amp_url = reader.url(data.get(url_keys["amp_url"]), url_keys["amp_url"], canonical=False, sink=problems)
-    cdn_amp_url = reader.url(data.get(url_keys["cdn_amp_url"]), url_keys["cdn_amp_url"], canonical=False, sink=problems)
+    amp_url = reader.url(data.get(url_keys["amp_url"]), url_keys["amp_url"], canonical=False, sink=problems, entry=name)
+    cdn_amp_url = reader.url(
+        data.get(url_keys["cdn_amp_url"]), url_keys["cdn_amp_url"], canonical=False, sink=problems, entry=name
+    )
     published_at = reader.datetime(data.get("publishedDateTime"), "publishedDateTime", sink=problems)
     article_type = reader.text(data.get("type"), "type", limit=MAX_SHORT_TEXT_LENGTH["type"], sink=problems)
     quality = reader.integer(data.get("quality"), "quality", low=0, high=100, sink=problems)

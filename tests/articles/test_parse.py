@@ -859,6 +859,70 @@ def test_javascript_url_never_comes_out_of_the_parser():
     assert not [text for text in strings_in(article, skip_fields=("warnings",)) if "javascript" in text.lower()]
 
 
+SECRET = "alice:s3cret@"
+
+
+def test_user_name_and_password_are_removed_from_every_stored_url():
+    result = parse(
+        article_text(
+            webUrl=f"https://{SECRET}example.com/a",
+            originalUrl=f"https://{SECRET}example.com/original",
+            ampWebUrl=f"https://{SECRET}example.com/a/amp",
+            cdnAmpWebUrl=f"HTTPS://{SECRET}Cdn.example.com:8443/a?utm_source=x#top",
+            images=[{"url": f"https://{SECRET}img.example.com/a.jpg"}],
+            provider={"name": "P", "domain": "p.example", "images": [{"url": f"http://{SECRET}p.example/logo.png"}]},
+            related=[
+                related_entry(
+                    webUrl=f"https://{SECRET}r.example/1",
+                    ampWebUrl=f"https://{SECRET}r.example/1/amp",
+                    cdnAmpWebUrl=f"https://{SECRET}cdn.r.example/1",
+                    images=[{"url": f"https://{SECRET}r.example/1.jpg"}],
+                    provider={"name": "R", "domain": "r.example", "images": [{"url": f"https://{SECRET}r.example/l.png"}]},
+                )
+            ],
+        )
+    )
+    article = assert_imported(result)
+
+    assert not [text for text in strings_in(article, skip_fields=("warnings",)) if "alice" in text or "s3cret" in text]
+    assert article.url == "https://example.com/a"
+    assert article.cdn_amp_url == "HTTPS://Cdn.example.com:8443/a?utm_source=x#top"  # otherwise as given
+    assert article.related[0].amp_url == "https://r.example/1/amp"
+    for name in ["webUrl", "originalUrl", "ampWebUrl", "cdnAmpWebUrl", "images[0].url", "provider.images[0].url",
+                 "related[0].webUrl", "related[0].cdnAmpWebUrl", "related[0].images[0].url"]:
+        assert_warned(result, f"{name}: the user name and password in the URL were removed")
+
+
+def test_user_name_is_removed_from_the_urls_of_a_2020_file():
+    article = assert_imported(
+        parse(article_text(webUrl=None, sourceUrl="https://bob@example.com/a", ampUrl="https://bob@example.com/a/amp", cdnAmpUrl="https://@cdn.example/a"))
+    )
+
+    assert (article.url, article.amp_url, article.cdn_amp_url) == ("https://example.com/a", "https://example.com/a/amp", "https://cdn.example/a")
+
+
+@pytest.mark.parametrize(
+    ("raw", "checked"),
+    [
+        ("HTTPS://u:p@Example.com/A?utm_source=x#frag", "HTTPS://Example.com/A?utm_source=x#frag"),
+        ("https://a:b@c@example.com:8080/x", "https://example.com:8080/x"),
+        ("https://@example.com/", "https://example.com/"),
+        ("https://user@bücher.example/ä", "https://bücher.example/ä"),
+        ("https://medium.com/@writer/a-story", "https://medium.com/@writer/a-story"),
+        ("https://example.com/?to=a@b.example#@c", "https://example.com/?to=a@b.example#@c"),
+    ],
+)
+def test_checked_url_drops_only_the_user_name_and_password(raw, checked):
+    assert checked_url(raw) == checked
+
+
+def test_an_at_sign_outside_the_authority_is_no_user_name():
+    result = parse(article_text(ampWebUrl="https://medium.com/@writer/a-story?cc=a@b.example"))
+
+    assert assert_imported(result).amp_url == "https://medium.com/@writer/a-story?cc=a@b.example"
+    assert not [warning for warning in result.warnings if "user name" in warning]
+
+
 # --------------------------------------------------------------------------- text content
 
 
@@ -1640,6 +1704,21 @@ def repeats_in(value) -> list[tuple[str, int]]:
     for item in value.values() if isinstance(value, dict) else value if isinstance(value, list) else ():
         found += repeats_in(item)
     return found
+
+
+@THOROUGH
+@given(URLS)
+@example("https://u:p@Example.com/a")
+@example("https://a@b@example.com/a?c@d#e@f")
+def test_checked_url_is_the_url_as_given_less_its_user_name_and_password(raw):
+    try:
+        expected = parse_module._split_http_url(raw)
+    except ValueError:
+        return
+    checked = checked_url(raw)
+
+    assert parse_module._split_http_url(checked) == expected._replace(userinfo=None)
+    assert (checked == raw) == (expected.userinfo is None)
 
 
 @THOROUGH
