@@ -41,6 +41,8 @@ from yaml.events import (
 )
 from yaml.nodes import ScalarNode
 
+from providers.domains import ascii_host, normalise_domain, unicode_host
+
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 MAX_NESTING = 32
 
@@ -90,7 +92,6 @@ TRACKING_PARAMETERS = {"fbclid", "gclid"}
 # Characters that must never reach the database (PostgreSQL refuses NUL) or a reader:
 # C0/C1 controls except tab and newline, DEL, lone surrogates, and the non-characters.
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-DOMAIN_PATTERN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$")
 # Characters a reader cannot see that change how the text around them is shown: bidirectional
 # embeddings, overrides, isolates and marks (a title can reorder the page around it, or pass for
 # another), and the zero-width space, word joiner and byte-order mark. Removed from display text.
@@ -744,13 +745,18 @@ def _split_http_url(raw: str) -> _HttpUrl:
 
 
 def canonical_url(raw: str) -> str:
-    """Normalise an article URL: lowercase scheme and host, no user name or password, default port,
-    fragment or tracking parameters."""
+    """Normalise an article URL: lowercase scheme and host (IDNA-encoded, so both spellings of an
+    international name are one URL), no user name or password, default port, fragment or tracking parameters."""
     scheme, host, port, path, query, _ = _http_url(raw)
     if (scheme, port) in {("http", 80), ("https", 443)}:
         port = None
     if ":" in host:  # IPv6 literal
         host = f"[{host}]"
+    else:
+        try:
+            host = ascii_host(host)
+        except ValueError as error:
+            raise ValueError(f"has an invalid international host name: {_describe(raw)} ({error})") from None
     netloc = host if port is None else f"{host}:{port}"
     if query:
         query = "&".join(
@@ -762,24 +768,6 @@ def canonical_url(raw: str) -> str:
 def _is_tracking_parameter(name: str) -> bool:
     name = name.lower()
     return name.startswith("utm_") or name in TRACKING_PARAMETERS
-
-
-def normalise_domain(raw: str) -> str:
-    """``https://WWW.BBC.co.uk/`` → ``bbc.co.uk``; raises ValueError for anything that is not a host name."""
-    value = raw.strip().lower()
-    if "://" in value:
-        value = urlsplit(value).hostname or ""
-    value = value.split("/", 1)[0].rstrip(".")
-    if value.startswith("www."):
-        value = value[4:]
-    if not value.isascii():
-        try:
-            value = value.encode("idna").decode("ascii")
-        except UnicodeError:
-            raise ValueError(f"is not a valid domain: {_describe(raw)}") from None
-    if not DOMAIN_PATTERN.match(value):
-        raise ValueError(f"is not a valid domain: {_describe(raw)}")
-    return value
 
 
 def parse_datetime(value: Any) -> tuple[dt.datetime, bool]:
@@ -1071,7 +1059,7 @@ def _parse_provider(
         return None
     provider_name = reader.text(value.get("name"), f"{name}.name", limit=MAX_PROVIDER_NAME_LENGTH, sink=sink)
     if not provider_name:
-        provider_name = domain
+        provider_name = unicode_host(domain)  # as readers know the name: bücher.example, not xn--bcher-kva.example
         if value.get("name") is None:
             reader.warnings.append(f"{name}.name is missing; using the domain")
     logo = None

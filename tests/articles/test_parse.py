@@ -1328,6 +1328,62 @@ def test_normalise_domain_rejects_junk(raw):
         normalise_domain(raw)
 
 
+@pytest.mark.parametrize(
+    "raw",
+    ["bücher.example", "xn--bcher-kva.example", "WWW.Bücher.example", "XN--BCHER-KVA.EXAMPLE", "https://www.bücher.example/x",
+     "www\u3002bücher\uff0eexample", "\uff42ücher.example", "bücher.example."],
+)
+def test_normalise_domain_gives_an_international_name_one_spelling(raw):
+    assert normalise_domain(raw) == "xn--bcher-kva.example"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["xn--zz.example", "xn--.example", "xn---bbk.example", "bü\u202echer.example", "b\u200dücher.example", "ü" * 64 + ".example",
+     "ü." * 600, "bü cher.example", "http://[bücher"],
+)
+def test_normalise_domain_rejects_an_invalid_international_name(raw):
+    with pytest.raises(ValueError, match="is not a valid domain"):
+        normalise_domain(raw)
+
+
+def test_an_international_host_is_one_url_whichever_way_it_is_written():
+    spellings = ["https://bücher.example/Buch", "https://Bücher.Example/Buch#x", "https://xn--bcher-kva.example/Buch",
+                 "HTTPS://XN--BCHER-KVA.EXAMPLE:443/Buch?utm_source=x", "https://user@bücher.example/Buch"]
+
+    assert {canonical_url(raw) for raw in spellings} == {"https://xn--bcher-kva.example/Buch"}
+    assert canonical_url("https://bücher.example/Bücher?q=ä") == "https://xn--bcher-kva.example/Bücher?q=ä"  # only the host
+
+
+def test_ascii_hosts_that_idna_would_refuse_are_only_lowercased():
+    assert canonical_url("https://My_Host.example.com/a") == "https://my_host.example.com/a"
+    assert canonical_url("https://ab--cd.example/a") == "https://ab--cd.example/a"
+
+
+@pytest.mark.parametrize("host", ["xn--zz.example", "b\u202eücher.example", "xn--bcher-kva.xn--.example"])
+def test_an_article_url_with_an_invalid_international_host_rejects_the_file(host):
+    result = parse(article_text(webUrl=f"https://{host}/a"))
+
+    assert_rejected(result, "webUrl has an invalid international host name")
+    assert control_characters(result.message) == []
+
+
+def test_a_related_url_with_an_invalid_international_host_skips_the_entry():
+    result = parse(article_text(related=[related_entry(webUrl="https://xn--zz.example/a"), related_entry()]))
+
+    assert [related.url for related in assert_imported(result).related] == ["https://related.example.org/story"]
+    assert_warned(result, "related[0] skipped", "webUrl has an invalid international host name")
+
+
+def test_an_international_provider_is_one_domain_shown_by_its_unicode_name():
+    for provider, url in [({"domain": "xn--bcher-kva.example"}, "https://example.com/a"),
+                          ({"domain": "WWW.Bücher.example"}, "https://example.com/a"),
+                          (None, "https://www.bücher.example/a")]:
+        parsed = assert_imported(parse(article_text(provider=provider, webUrl=url))).provider
+
+        assert (parsed.domain, parsed.name) == ("xn--bcher-kva.example", "bücher.example")
+
+
 # --------------------------------------------------------------------------- fingerprint, parse_mapping
 
 

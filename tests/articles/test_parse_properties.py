@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import yaml
 from hypothesis import HealthCheck, example, given, settings
@@ -49,6 +50,8 @@ SCALARS = st.one_of(
         [
             "https://example.com/a?utm_source=x#f", "HTTP://WWW.Example.com", "javascript:alert(1)", "/relative",
             "data:text/html,x", "2024-01-22T16:27:00Z", "2024-01-22T16:27:00", "1500-01-01", "example.com", "a\x00b",
+            "https://u:p@example.com/a", "https://@Bücher.example/a", "xn--bcher-kva.example", "xn--zz.example",
+            "WWW.Bücher.example", "\u202eevil\u200b", "\u200d👩\u200d💻\u200c", "\u0645\u06cc\u200c\u062e",
         ]
     ),
 )
@@ -91,6 +94,33 @@ def assert_clean(result: ParseResult) -> None:
         assert url.lower().startswith(("http://", "https://"))
     for url in [r.amp_url for r in article.related] + [article.amp_url, article.cdn_amp_url, article.original_url]:
         assert url == "" or url.lower().startswith(("http://", "https://"))
+    # No stored URL keeps a user name or password; a provider is known by its ASCII domain.
+    for url in stored_urls(article):
+        assert url.startswith("/") or "@" not in urlsplit(url).netloc, url
+    for provider in [article.provider, *(r.provider for r in article.related)]:
+        assert provider is None or provider.domain.isascii()
+    # Display text carries no invisible formatting, and no joiner next to ASCII, white space or an end.
+    for text in display_texts(article):
+        assert not parse_module.INVISIBLE_FORMATTING.search(text), text
+        assert not re.search(r"(?:^|[\x00-\x7f\s])[\u200c\u200d]|[\u200c\u200d](?:$|[\x00-\x7f\s])", text), text
+
+
+def stored_urls(article) -> list[str]:
+    urls = [article.url or "", article.original_url, article.amp_url, article.cdn_amp_url]
+    urls += [image.url for image in article.images]
+    for related in article.related:
+        urls += [related.url, related.amp_url, related.cdn_amp_url, *(image.url for image in related.images)]
+    urls += [provider.logo_url for provider in [article.provider, *(r.provider for r in article.related)] if provider]
+    return [url for url in urls if url]
+
+
+def display_texts(article) -> list[str]:
+    texts = [article.title, article.excerpt, article.category, article.article_type, *article.topics]
+    texts += [image.title for image in article.images]
+    for related in article.related:
+        texts += [related.title, related.excerpt, related.article_type, *(image.title for image in related.images)]
+    texts += [provider.name for provider in [article.provider, *(r.provider for r in article.related)] if provider]
+    return texts
 
 
 @BOUNDED
