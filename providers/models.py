@@ -1,15 +1,19 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
+from .domains import normalise_domain
+
 
 class Provider(models.Model):
-    """A publisher, one per normalised domain (lowercase, no leading ``www.``)."""
+    """A publisher, one per normalised domain (lowercase, IDNA-encoded, no leading ``www.``)."""
 
     name = models.CharField(max_length=200, help_text="Publisher name as shown to readers.")
     domain = models.CharField(
         max_length=253,
         unique=True,
-        help_text="Normalised domain: lowercase, without a leading “www.”.",
+        help_text="Normalised domain: lowercase, without a leading “www.”, an international name in its "
+        "xn-- form (bücher.example is stored as xn--bcher-kva.example).",
     )
     slug = models.SlugField(max_length=270, unique=True, help_text="Used in the provider's page address.")
     logo_url = models.CharField(
@@ -27,6 +31,13 @@ class Provider(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        # As the importer stores it, so that a domain typed in the admin is still one provider per host.
+        try:
+            self.domain = normalise_domain(self.domain)
+        except ValueError as error:
+            raise ValidationError({"domain": f"This {error}."}) from None
 
     def get_absolute_url(self) -> str:
         return reverse("providers:detail", kwargs={"slug": self.slug})

@@ -7,8 +7,10 @@ A file without front matter is a body-only draft. The rules (see ``shared/design
 
 * a problem in the article's own fields rejects the file, listing every problem found;
 * a malformed entry in ``topics``, ``images`` or ``related`` is skipped with a warning;
+* a key written twice in a mapping is a problem of the file, or of the entry it is in;
 * YAML tags, anchors and aliases are rejected (YAML bombs, object injection);
-* everything that will be stored is cleaned of control characters and mojibake.
+* everything that will be stored is cleaned of control characters and mojibake, display text
+  of invisible formatting, and URLs of user names and passwords.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ from yaml.events import (
     SequenceStartEvent,
 )
 from yaml.nodes import ScalarNode
+
+from providers.domains import ascii_host, normalise_domain, unicode_host
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 MAX_NESTING = 32
@@ -88,7 +92,16 @@ TRACKING_PARAMETERS = {"fbclid", "gclid"}
 # Characters that must never reach the database (PostgreSQL refuses NUL) or a reader:
 # C0/C1 controls except tab and newline, DEL, lone surrogates, and the non-characters.
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-DOMAIN_PATTERN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$")
+# Characters a reader cannot see that change how the text around them is shown: bidirectional
+# embeddings, overrides, isolates and marks (a title can reorder the page around it, or pass for
+# another), and the zero-width space, word joiner and byte-order mark. Removed from display text.
+INVISIBLE_FORMATTING = re.compile("[\u061c\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+# The zero-width non-joiner and joiner shape the letters either side in Persian, Arabic and Indic
+# scripts, and make one emoji of several (a woman, ZWJ, a laptop): kept there, one of a run. Next to
+# ASCII, white space or an end of the text they shape nothing and only hide, so they are removed.
+JOINERS = re.compile("[\u200c\u200d]+")
+# Either of the two: whether display text needs looking at.
+HIDDEN_IN_DISPLAY_TEXT = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
 BINARY_SIGNATURES = (b"\x89PNG", b"%PDF-", b"PK\x03\x04", b"\x1f\x8b", b"GIF8", b"\xff\xd8\xff", b"\x7fELF")
 WHITE_SPACE = re.compile(r"\s")
 CONTROL_BYTES = bytes(byte for byte in range(32) if byte not in (9, 10, 12, 13))
@@ -197,6 +210,20 @@ class Rejected(Exception):
     """A problem that stops the file being read at all (encoding, size, YAML syntax)."""
 
 
+class RepeatedKeys(dict):
+    """A mapping of the front matter that writes some key more than once (holding the last value of each).
+
+    Which keys, and the line of each repeat, are in ``repeated``; reading the article then refuses
+    whatever the mapping is: the file when it is the article or its provider, else the list entry.
+    """
+
+    __slots__ = ("repeated",)
+
+    def __init__(self, mapping: Mapping | tuple = (), repeated: tuple[tuple[str, int], ...] | list = ()) -> None:
+        super().__init__(mapping)  # (defaults: copy and pickle make an empty one first)
+        self.repeated = list(repeated)
+
+
 # --------------------------------------------------------------------------- YAML
 
 
@@ -259,9 +286,11 @@ def _load_from_events(text: str) -> Any:
     """
     loader = FrontMatterLoader(text)
     check_event, get_event = loader.check_event, loader.get_event
-    # Open collections, innermost last; for a mapping, ``keys`` holds its pending key.
+    # Open collections, innermost last; for a mapping, ``keys`` holds its pending key and
+    # ``repeats`` the keys written again in it (None until there is one).
     containers: list[list | dict] = []
     keys: list[Any] = []
+    repeats: list[list[tuple[str, int]] | None] = []
     root: Any = _NOTHING
     documents = 0
 
@@ -274,8 +303,12 @@ def _load_from_events(text: str) -> Any:
         if type(top) is list:
             top.append(value)
         elif keys[-1] is _NOTHING:
-            if type(value) in (list, dict):
+            if type(value) in (list, dict, RepeatedKeys):
                 raise Rejected(f"front matter line {_line(event)}: a mapping key must be a plain value")
+            if value in top:
+                if repeats[-1] is None:
+                    repeats[-1] = []
+                repeats[-1].append((_key_name(event.value), _line(event)))
             keys[-1] = value
         else:
             top[keys[-1]] = value
@@ -297,9 +330,11 @@ def _load_from_events(text: str) -> Any:
                     raise Rejected(f"front matter is nested more than {MAX_NESTING} levels deep")
                 containers.append({} if kind is MappingStartEvent else [])
                 keys.append(_NOTHING)
+                repeats.append(None)
             elif kind is MappingEndEvent or kind is SequenceEndEvent:
                 keys.pop()
-                place(containers.pop(), event)
+                repeated = repeats.pop()
+                place(containers.pop() if repeated is None else RepeatedKeys(containers.pop(), repeated), event)
             elif kind is AliasEvent:
                 _refuse(event)
             elif kind is DocumentStartEvent:
@@ -386,7 +421,7 @@ _PLAIN_BLOCK_MAX_DEPTH = MAX_NESTING // 2
 def _load_plain_block(text: str) -> dict:
     """The front matter as a mapping, for the block style the pipeline writes; raises _NotPlainBlock
     for anything else, including every tag, anchor, alias, comment, flow collection, multi-line
-    scalar and YAML error, which only the events reader deals with."""
+    scalar, repeated key and YAML error, which only the events reader deals with."""
     # Open collections with their column, innermost last; the root is the first.
     open_collections: list[tuple[int, dict | list]] = []
     # A "key:" line's mapping, key and column: its value is on the lines below, or it is null.
@@ -434,6 +469,8 @@ def _load_plain_block(text: str) -> dict:
             column += 1 + len(after_dash)
             top = _open(open_collections, column, entry)
         key = _plain_scalar(key)
+        if key in top:
+            raise _NotPlainBlock  # a repeated key: the events reader says which, and where
         if rest:
             top[key] = _inline_value(rest, open_collections)
         else:
@@ -482,6 +519,14 @@ def _line(event) -> int:
     return event.start_mark.line + 2  # +1 for 1-based, +1 for the opening --- line
 
 
+_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,99}")
+
+
+def _key_name(key: Any) -> str:
+    """A key as messages show it: a plain word as it is, anything else quoted with its controls escaped."""
+    return key if type(key) is str and _PLAIN_KEY.fullmatch(key) else _describe(key)
+
+
 def _refuse(event) -> None:
     if type(event) is AliasEvent:
         raise Rejected(f"front matter line {_line(event)}: YAML aliases (*{event.anchor}) are not allowed")
@@ -527,6 +572,25 @@ def clean_text(value: str) -> tuple[str, bool]:
     return cleaned, len(cleaned) != len(value)
 
 
+def display_text(value: str) -> str:
+    """Text shown as a title, name or excerpt, without the invisible characters that can disguise it
+    or reorder what surrounds it (``INVISIBLE_FORMATTING``, and joiners that join nothing)."""
+    if value.isascii() or not HIDDEN_IN_DISPLAY_TEXT.search(value):  # quick: the usual answer
+        return value
+    value = INVISIBLE_FORMATTING.sub("", value)
+    return JOINERS.sub(_joiner_that_joins, value) if "\u200c" in value or "\u200d" in value else value
+
+
+def _joiner_that_joins(run: re.Match) -> str:
+    text, start, end = run.string, run.start(), run.end()
+    joins = 0 < start and end < len(text) and _shapes(text[start - 1]) and _shapes(text[end])
+    return run[0][0] if joins else ""
+
+
+def _shapes(character: str) -> bool:
+    return not character.isascii() and not character.isspace()
+
+
 class _Reader:
     """Collects problems (reject the file) and warnings (import it, flag for review) while reading fields."""
 
@@ -534,7 +598,9 @@ class _Reader:
         self.problems: list[str] = []
         self.warnings: list[str] = []
 
-    def text(self, value: Any, name: str, *, limit: int, required: bool = False, sink: list[str] | None = None) -> str:
+    def text(self, value: Any, name: str, *, limit: int, required: bool = False, sink: list[str] | None = None,
+             verbatim: bool = False) -> str:
+        """Text cleaned of control characters and, unless ``verbatim`` (a body, a URL), of invisible formatting."""
         sink = self.problems if sink is None else sink
         if value is None:
             if required:
@@ -546,6 +612,8 @@ class _Reader:
         text, had_controls = clean_text(str(value))
         if had_controls:
             self.warnings.append(f"{name}: control characters removed")
+        if not verbatim:
+            text = display_text(text)
         text = text.strip()
         if required and not text:
             sink.append(f"{name} is empty")
@@ -576,16 +644,23 @@ class _Reader:
         return None
 
     def url(self, value: Any, name: str, *, required: bool = False, canonical: bool = True,
-            sink: list[str] | None = None) -> str:
+            relative: bool = False, sink: list[str] | None = None, entry: str = "") -> str:
+        """An http(s) URL (``canonical_url`` or, kept as given, ``checked_url``), or with ``relative``
+        a site-relative path too. Every URL that is stored is read here; ``entry`` names the list entry it is in."""
         sink = self.problems if sink is None else sink
-        raw = self.text(value, name, limit=MAX_URL_LENGTH, required=required, sink=sink)
+        raw = self.text(value, name, limit=MAX_URL_LENGTH, required=required, sink=sink, verbatim=True)
         if not raw:
             return ""
+        if relative and raw.startswith("/") and not raw.startswith("//") and " " not in raw:
+            return raw
         try:
-            return canonical_url(raw) if canonical else checked_url(raw)
+            url = canonical_url(raw) if canonical else checked_url(raw)
         except ValueError as error:
             sink.append(f"{name} {error}")
             return ""
+        if has_userinfo(raw):
+            self.warnings.append(f"{entry}{'.' if entry else ''}{name}: the user name and password in the URL were removed")
+        return url
 
     def datetime(self, value: Any, name: str, *, sink: list[str] | None = None) -> dt.datetime | None:
         sink = self.problems if sink is None else sink
@@ -616,9 +691,18 @@ def _describe(value: Any) -> str:
 
 
 def checked_url(raw: str) -> str:
-    """An absolute http(s) URL, unchanged; anything else (``javascript:``, relative, junk) raises ValueError."""
-    _http_url(raw)
-    return raw
+    """An absolute http(s) URL as given, less any user name and password (``user:pass@``);
+    anything else (``javascript:``, relative, junk) raises ValueError."""
+    userinfo = _http_url(raw).userinfo
+    if userinfo is None:
+        return raw
+    before, slashes, authority_onwards = raw.partition("//")  # the scheme's "//": the authority follows
+    return before + slashes + authority_onwards[len(userinfo) + 1:]
+
+
+def has_userinfo(raw: str) -> bool:
+    """Whether an http(s) URL carries a user name or password, which no stored URL keeps."""
+    return "@" in raw and _http_url(raw).userinfo is not None
 
 
 class _HttpUrl(NamedTuple):
@@ -627,6 +711,7 @@ class _HttpUrl(NamedTuple):
     port: int | None
     path: str
     query: str
+    userinfo: str | None  # what precedes "@" in the authority, if there is one
 
 
 # An http(s) URL in lowercase, printable ASCII, with a host name and no user, port or white space:
@@ -639,7 +724,7 @@ def _http_url(raw: str) -> _HttpUrl:
         plain = _PLAIN_HTTP_URL.fullmatch(raw)
         if plain is not None:
             scheme, host, path, query = plain.groups(default="")
-            return _HttpUrl(scheme, host, None, path, query)
+            return _HttpUrl(scheme, host, None, path, query, None)
     return _split_http_url(raw)
 
 
@@ -655,16 +740,23 @@ def _split_http_url(raw: str) -> _HttpUrl:
         raise ValueError(f"is not an http(s) URL: {_describe(raw)}")
     if not parts.hostname:
         raise ValueError(f"has no host: {_describe(raw)}")
-    return _HttpUrl(parts.scheme.lower(), parts.hostname, port, parts.path, parts.query)
+    userinfo = parts.netloc.rpartition("@")[0] if "@" in parts.netloc else None
+    return _HttpUrl(parts.scheme.lower(), parts.hostname, port, parts.path, parts.query, userinfo)
 
 
 def canonical_url(raw: str) -> str:
-    """Normalise an article URL: lowercase scheme and host, no default port, fragment or tracking parameters."""
-    scheme, host, port, path, query = _http_url(raw)
+    """Normalise an article URL: lowercase scheme and host (IDNA-encoded, so both spellings of an
+    international name are one URL), no user name or password, default port, fragment or tracking parameters."""
+    scheme, host, port, path, query, _ = _http_url(raw)
     if (scheme, port) in {("http", 80), ("https", 443)}:
         port = None
     if ":" in host:  # IPv6 literal
         host = f"[{host}]"
+    else:
+        try:
+            host = ascii_host(host)
+        except ValueError as error:
+            raise ValueError(f"has an invalid international host name: {_describe(raw)} ({error})") from None
     netloc = host if port is None else f"{host}:{port}"
     if query:
         query = "&".join(
@@ -676,24 +768,6 @@ def canonical_url(raw: str) -> str:
 def _is_tracking_parameter(name: str) -> bool:
     name = name.lower()
     return name.startswith("utm_") or name in TRACKING_PARAMETERS
-
-
-def normalise_domain(raw: str) -> str:
-    """``https://WWW.BBC.co.uk/`` → ``bbc.co.uk``; raises ValueError for anything that is not a host name."""
-    value = raw.strip().lower()
-    if "://" in value:
-        value = urlsplit(value).hostname or ""
-    value = value.split("/", 1)[0].rstrip(".")
-    if value.startswith("www."):
-        value = value[4:]
-    if not value.isascii():
-        try:
-            value = value.encode("idna").decode("ascii")
-        except UnicodeError:
-            raise ValueError(f"is not a valid domain: {_describe(raw)}") from None
-    if not DOMAIN_PATTERN.match(value):
-        raise ValueError(f"is not a valid domain: {_describe(raw)}")
-    return value
 
 
 def parse_datetime(value: Any) -> tuple[dt.datetime, bool]:
@@ -719,6 +793,34 @@ def parse_datetime(value: Any) -> tuple[dt.datetime, bool]:
     if not EARLIEST_YEAR <= parsed.year <= LATEST_YEAR:
         raise ValueError(f"is out of range ({EARLIEST_YEAR}–{LATEST_YEAR}): {_describe(value)}")
     return parsed, was_naive
+
+
+def repeated_keys(value: Any, name: str) -> list[str]:
+    """A problem for each key that the front matter's mapping ``value`` (named ``name``) writes more than once."""
+    if type(value) is not RepeatedKeys:
+        return []
+    lines: dict[str, list[str]] = {}
+    for key, line in value.repeated:
+        lines.setdefault(key, []).append(str(line))
+    prefix = f"{name}." if name else ""
+    return [
+        f"{prefix}{key} is given more than once (again at line{'s' if len(again) > 1 else ''} {', '.join(again)})"
+        for key, again in lines.items()
+    ]
+
+
+def repeated_keys_within(value: Any, name: str) -> list[str]:
+    """``repeated_keys`` of ``value`` and of every mapping inside it (unknown keys, kept as they are)."""
+    problems = repeated_keys(value, name)
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if isinstance(item, (Mapping, list)):
+                problems += repeated_keys_within(item, f"{name}.{_key_name(key)}" if name else _key_name(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            if isinstance(item, (Mapping, list)):
+                problems += repeated_keys_within(item, f"{name}[{index}]")
+    return problems
 
 
 def json_safe(value: Any, warnings: list[str], name: str, depth: int = 0) -> Any:
@@ -801,8 +903,8 @@ def split_front_matter(text: str) -> tuple[str | None, str]:
 def _parse_body_only(body: str, *, source_path: str, identity_path: str, warnings: list[str]) -> ParseResult:
     reader = _Reader()
     reader.warnings.extend(warnings)
-    text = reader.text(body, "body", limit=DEFAULT_MAX_BYTES * 2)
-    first_line = next((line.strip() for line in text.split("\n") if line.strip()), "")
+    text = reader.text(body, "body", limit=DEFAULT_MAX_BYTES * 2, verbatim=True)
+    first_line = next((line for line in (display_text(line).strip() for line in text.split("\n")) if line), "")
     if not first_line:
         return ParseResult(source_path=source_path, problems=("the file has no front matter and no text",))
     title = " ".join(first_line.split())
@@ -833,6 +935,7 @@ def parse_mapping(
     reader.warnings.extend(warnings or [])
     if not isinstance(mapping, Mapping):
         return ParseResult(source_path=source_path, problems=(f"an article must be a mapping, not {_type_name(mapping)}",))
+    reader.problems.extend(repeated_keys(mapping, ""))
     data = {str(key): value for key, value in mapping.items()}
 
     era, url_keys = ("2024", URL_KEYS_2024) if _has_any(data, URL_KEYS_2024, ORIGINAL_URL_KEY) else ("2020", URL_KEYS_2020)
@@ -848,7 +951,7 @@ def parse_mapping(
 
     title = reader.text(data.get("title"), "title", limit=MAX_TITLE_LENGTH, required=True)
     excerpt = reader.text(data.get("excerpt"), "excerpt", limit=MAX_EXCERPT_LENGTH)
-    body_text = reader.text(body, "body", limit=DEFAULT_MAX_BYTES * 2)
+    body_text = reader.text(body, "body", limit=DEFAULT_MAX_BYTES * 2, verbatim=True)
     category = reader.text(data.get("category"), "category", limit=MAX_SHORT_TEXT_LENGTH["category"])
     article_type = reader.text(data.get("type"), "type", limit=MAX_SHORT_TEXT_LENGTH["type"])
     published_at = reader.datetime(data.get("publishedDateTime"), "publishedDateTime")
@@ -865,7 +968,10 @@ def parse_mapping(
     # The other era's URL keys are not read, so they are kept like unknown keys.
     ignored = set(URL_KEYS_2020.values()) if era == "2024" else set()
     unknown = {key: value for key, value in data.items() if key not in ARTICLE_KEYS or key in ignored}
-    extra = json_safe(unknown, reader.warnings, "unknown keys") if unknown else {}
+    extra = {}
+    if unknown:
+        reader.problems.extend(repeated_keys_within(unknown, ""))
+        extra = json_safe(unknown, reader.warnings, "unknown keys")
 
     if reader.problems:
         return ParseResult(source_path=source_path, problems=tuple(reader.problems), warnings=tuple(reader.warnings))
@@ -933,6 +1039,10 @@ def _parse_provider(
     if not isinstance(value, Mapping):
         sink.append(f"{name} must be a mapping, not {_type_name(value)}")
         return None
+    repeated = repeated_keys(value, name)
+    if repeated:
+        sink.extend(repeated)
+        return None
     domain_value = value.get("domain")
     if domain_value is None or domain_value == "":
         if not url:
@@ -949,7 +1059,7 @@ def _parse_provider(
         return None
     provider_name = reader.text(value.get("name"), f"{name}.name", limit=MAX_PROVIDER_NAME_LENGTH, sink=sink)
     if not provider_name:
-        provider_name = domain
+        provider_name = unicode_host(domain)  # as readers know the name: bücher.example, not xn--bcher-kva.example
         if value.get("name") is None:
             reader.warnings.append(f"{name}.name is missing; using the domain")
     logo = None
@@ -1020,17 +1130,8 @@ def _parse_image(reader: _Reader, item: Any, name: str, *, allow_relative: bool 
     if not isinstance(item, Mapping):
         reader.warnings.append(f"{name} skipped: an image must be a mapping with a url, not {_type_name(item)}")
         return None
-    problems: list[str] = []
-    raw_url = reader.text(item.get("url"), "url", limit=MAX_URL_LENGTH, required=True, sink=problems)
-    url = ""
-    if raw_url:
-        if allow_relative and raw_url.startswith("/") and not raw_url.startswith("//") and " " not in raw_url:
-            url = raw_url
-        else:
-            try:
-                url = checked_url(raw_url)
-            except ValueError as error:
-                problems.append(f"url {error}")
+    problems = repeated_keys(item, "")
+    url = reader.url(item.get("url"), "url", required=True, canonical=False, relative=allow_relative, sink=problems, entry=name)
     width = reader.integer(item.get("width"), "width", low=0, high=MAX_IMAGE_DIMENSION, sink=problems)
     height = reader.integer(item.get("height"), "height", low=0, high=MAX_IMAGE_DIMENSION, sink=problems)
     is_cached = reader.boolean(item.get("isCached"), "isCached", sink=problems)
@@ -1067,18 +1168,20 @@ def _parse_related(reader: _Reader, item: Any, name: str) -> ParsedRelated | Non
         reader.warnings.append(f"{name} skipped: a related link must be a mapping, not {_type_name(item)}")
         return None
     data = {str(key): value for key, value in item.items()}
-    problems: list[str] = []
+    problems = repeated_keys(item, "")
     url_keys = URL_KEYS_2024 if _has_any(data, URL_KEYS_2024, ORIGINAL_URL_KEY) else URL_KEYS_2020
     url_key = _url_key(data, url_keys)
     if url_key is None:
         problems.append("url is missing")
         url = ""
     else:
-        url = reader.url(data[url_key], url_key, required=True, sink=problems)
+        url = reader.url(data[url_key], url_key, required=True, sink=problems, entry=name)
     title = reader.text(data.get("title"), "title", limit=MAX_TITLE_LENGTH, required=True, sink=problems)
     excerpt = reader.text(data.get("excerpt"), "excerpt", limit=MAX_EXCERPT_LENGTH, sink=problems)
-    amp_url = reader.url(data.get(url_keys["amp_url"]), url_keys["amp_url"], canonical=False, sink=problems)
-    cdn_amp_url = reader.url(data.get(url_keys["cdn_amp_url"]), url_keys["cdn_amp_url"], canonical=False, sink=problems)
+    amp_url = reader.url(data.get(url_keys["amp_url"]), url_keys["amp_url"], canonical=False, sink=problems, entry=name)
+    cdn_amp_url = reader.url(
+        data.get(url_keys["cdn_amp_url"]), url_keys["cdn_amp_url"], canonical=False, sink=problems, entry=name
+    )
     published_at = reader.datetime(data.get("publishedDateTime"), "publishedDateTime", sink=problems)
     article_type = reader.text(data.get("type"), "type", limit=MAX_SHORT_TEXT_LENGTH["type"], sink=problems)
     quality = reader.integer(data.get("quality"), "quality", low=0, high=100, sink=problems)
@@ -1091,7 +1194,13 @@ def _parse_related(reader: _Reader, item: Any, name: str) -> ParsedRelated | Non
     images = _parse_images(reader, data.get("images"), f"{name}.images")
     used = RELATED_FIELD_KEYS | {url_key, url_keys["amp_url"], url_keys["cdn_amp_url"]}
     unknown = {key: value for key, value in data.items() if key not in used}
-    extra = json_safe(unknown, reader.warnings, f"{name} unknown keys") if unknown else {}
+    extra = {}
+    if unknown:
+        repeated = repeated_keys_within(unknown, "")
+        if repeated:
+            reader.warnings.append(f"{name} skipped: {'; '.join(repeated)}")
+            return None
+        extra = json_safe(unknown, reader.warnings, f"{name} unknown keys")
     return ParsedRelated(
         title=title,
         url=url,

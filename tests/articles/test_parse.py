@@ -491,6 +491,137 @@ def test_plain_decimal_numbers_and_special_floats_are_numbers():
     }
 
 
+# --------------------------------------------------------------------------- repeated keys
+#
+# A key written twice in one mapping loses a value without a word (YAML's readers keep the last).
+# In the article's own mapping or its provider that rejects the file; in an entry of topics,
+# images or related it skips the entry, as any malformed entry is skipped.
+
+# A comment sends front matter to libyaml's events (the quick reader declines comments).
+READERS = pytest.mark.parametrize("tail", ["", "# a comment\n"], ids=["quick reader first", "events reader"])
+
+
+def line_of(front_matter: str, line: str) -> int:
+    return front_matter.splitlines().index(line) + 2  # the opening --- is line 1
+
+
+@READERS
+def test_repeated_keys_of_the_article_reject_the_file_naming_each(tail):
+    front_matter = "title: First\nwebUrl: https://example.com/a\nquality: 10\ntitle: Second\nquality: 90\ntitle: Third\n"
+
+    assert_rejected(
+        parse(f"---\n{front_matter}{tail}---\n"),
+        "title is given more than once (again at lines 5, 7); quality is given more than once (again at line 6)",
+    )
+
+
+@READERS
+@pytest.mark.parametrize(
+    "repeat", ["webUrl: https://example.com/b", "published: true", "publishedDateTime: 2020-01-01T00:00:00Z", "secured: x;y"]
+)
+def test_each_repeated_field_of_the_article_rejects_the_file(tail, repeat):
+    key = repeat.split(":")[0]
+    front_matter = f"title: T\nwebUrl: https://example.com/a\npublished: false\npublishedDateTime: 2024-01-01T00:00:00Z\nsecured: a;b\n{repeat}\n"
+
+    assert_rejected(parse(f"---\n{front_matter}{tail}---\n"), f"{key} is given more than once (again at line 7)")
+
+
+@READERS
+def test_a_repeated_key_of_the_provider_rejects_the_file(tail):
+    front_matter = "title: T\nwebUrl: https://example.com/a\nprovider:\n  name: A\n  domain: a.example\n  domain: b.example\n"
+
+    assert_rejected(parse(f"---\n{front_matter}{tail}---\n"), "provider.domain is given more than once (again at line 7)")
+
+
+@READERS
+def test_a_repeated_key_inside_an_unknown_key_rejects_the_file(tail):
+    front_matter = "title: T\nwebUrl: https://example.com/a\nnextVersion:\n  scores:\n  - a: 1\n    a: 2\n"
+
+    assert_rejected(parse(f"---\n{front_matter}{tail}---\n"), "nextVersion.scores[0].a is given more than once (again at line 7)")
+
+
+ENTRIES_WITH_REPEATED_KEYS = """\
+title: T
+webUrl: https://example.com/a
+provider:
+  name: P
+  domain: p.example
+  images:
+  - url: https://p.example/first.png
+    url: https://p.example/second.png
+  - url: https://p.example/logo.png
+images:
+- url: https://img.example/a.jpg
+  width: 10
+  width: 20
+- url: https://img.example/b.jpg
+related:
+- title: R0
+  webUrl: https://r.example/0
+  webUrl: https://r.example/other
+- title: R1
+  webUrl: https://r.example/1
+  provider:
+    domain: r.example
+    domain: s.example
+- title: R2
+  webUrl: https://r.example/2
+  images:
+  - url: https://r.example/2a.jpg
+    url: https://r.example/2b.jpg
+  - url: https://r.example/2c.jpg
+- title: R3
+  webUrl: https://r.example/3
+  nextVersion:
+    a: 1
+    a: 2
+- title: R4
+  webUrl: https://r.example/4
+"""
+
+
+@READERS
+def test_a_repeated_key_in_an_entry_skips_only_that_entry(tail):
+    text = ENTRIES_WITH_REPEATED_KEYS
+    result = parse(f"---\n{text}{tail}---\n")
+    article = assert_imported(result)
+
+    assert article.provider.logo_url == "https://p.example/logo.png"
+    assert [image.url for image in article.images] == ["https://img.example/b.jpg"]
+    assert [related.url for related in article.related] == ["https://r.example/2", "https://r.example/4"]
+    assert [image.url for image in article.related[0].images] == ["https://r.example/2c.jpg"]
+    for entry, repeat, line in [
+        ("provider.images[0]", "url", "    url: https://p.example/second.png"),
+        ("images[0]", "width", "  width: 20"),
+        ("related[0]", "webUrl", "  webUrl: https://r.example/other"),
+        ("related[1]", "related[1].provider.domain", "    domain: s.example"),
+        ("related[2].images[0]", "url", "    url: https://r.example/2b.jpg"),
+        ("related[3]", "nextVersion.a", "    a: 2"),
+    ]:
+        assert_warned(result, f"{entry} skipped: {repeat} is given more than once (again at line {line_of(text, line)})")
+
+
+def test_keys_that_read_as_the_same_value_are_repeated_keys():
+    # true and True are one boolean key, null and ~ one null key: the second would replace the first.
+    result = parse("---\ntitle: T\nwebUrl: https://example.com/a\ntrue: 1\nTrue: 2\nnull: 3\n~: 4\n---\n")
+
+    assert_rejected(result, "True is given more than once (again at line 5)", "'~' is given more than once (again at line 7)")
+
+
+def test_a_repeated_quoted_key_is_named_with_its_controls_escaped():
+    result = parse('---\ntitle: T\nwebUrl: https://example.com/a\n"a\\x07b": 1\n"a\\x07b": 2\n---\n')
+
+    assert_rejected(result, "'a\\x07b' is given more than once (again at line 5)")
+    assert control_characters(result.message) == []
+
+
+def test_a_repeated_key_in_flow_style_is_found_too():
+    assert_rejected(
+        parse("---\ntitle: T\nwebUrl: https://example.com/a\nprovider: {name: A, domain: a.example, name: B}\n---\n"),
+        "provider.name is given more than once (again at line 4)",
+    )
+
+
 # --------------------------------------------------------------------------- wrong types and ranges
 
 
@@ -728,6 +859,70 @@ def test_javascript_url_never_comes_out_of_the_parser():
     assert not [text for text in strings_in(article, skip_fields=("warnings",)) if "javascript" in text.lower()]
 
 
+SECRET = "alice:s3cret@"
+
+
+def test_user_name_and_password_are_removed_from_every_stored_url():
+    result = parse(
+        article_text(
+            webUrl=f"https://{SECRET}example.com/a",
+            originalUrl=f"https://{SECRET}example.com/original",
+            ampWebUrl=f"https://{SECRET}example.com/a/amp",
+            cdnAmpWebUrl=f"HTTPS://{SECRET}Cdn.example.com:8443/a?utm_source=x#top",
+            images=[{"url": f"https://{SECRET}img.example.com/a.jpg"}],
+            provider={"name": "P", "domain": "p.example", "images": [{"url": f"http://{SECRET}p.example/logo.png"}]},
+            related=[
+                related_entry(
+                    webUrl=f"https://{SECRET}r.example/1",
+                    ampWebUrl=f"https://{SECRET}r.example/1/amp",
+                    cdnAmpWebUrl=f"https://{SECRET}cdn.r.example/1",
+                    images=[{"url": f"https://{SECRET}r.example/1.jpg"}],
+                    provider={"name": "R", "domain": "r.example", "images": [{"url": f"https://{SECRET}r.example/l.png"}]},
+                )
+            ],
+        )
+    )
+    article = assert_imported(result)
+
+    assert not [text for text in strings_in(article, skip_fields=("warnings",)) if "alice" in text or "s3cret" in text]
+    assert article.url == "https://example.com/a"
+    assert article.cdn_amp_url == "HTTPS://Cdn.example.com:8443/a?utm_source=x#top"  # otherwise as given
+    assert article.related[0].amp_url == "https://r.example/1/amp"
+    for name in ["webUrl", "originalUrl", "ampWebUrl", "cdnAmpWebUrl", "images[0].url", "provider.images[0].url",
+                 "related[0].webUrl", "related[0].cdnAmpWebUrl", "related[0].images[0].url"]:
+        assert_warned(result, f"{name}: the user name and password in the URL were removed")
+
+
+def test_user_name_is_removed_from_the_urls_of_a_2020_file():
+    article = assert_imported(
+        parse(article_text(webUrl=None, sourceUrl="https://bob@example.com/a", ampUrl="https://bob@example.com/a/amp", cdnAmpUrl="https://@cdn.example/a"))
+    )
+
+    assert (article.url, article.amp_url, article.cdn_amp_url) == ("https://example.com/a", "https://example.com/a/amp", "https://cdn.example/a")
+
+
+@pytest.mark.parametrize(
+    ("raw", "checked"),
+    [
+        ("HTTPS://u:p@Example.com/A?utm_source=x#frag", "HTTPS://Example.com/A?utm_source=x#frag"),
+        ("https://a:b@c@example.com:8080/x", "https://example.com:8080/x"),
+        ("https://@example.com/", "https://example.com/"),
+        ("https://user@bücher.example/ä", "https://bücher.example/ä"),
+        ("https://medium.com/@writer/a-story", "https://medium.com/@writer/a-story"),
+        ("https://example.com/?to=a@b.example#@c", "https://example.com/?to=a@b.example#@c"),
+    ],
+)
+def test_checked_url_drops_only_the_user_name_and_password(raw, checked):
+    assert checked_url(raw) == checked
+
+
+def test_an_at_sign_outside_the_authority_is_no_user_name():
+    result = parse(article_text(ampWebUrl="https://medium.com/@writer/a-story?cc=a@b.example"))
+
+    assert assert_imported(result).amp_url == "https://medium.com/@writer/a-story?cc=a@b.example"
+    assert not [warning for warning in result.warnings if "user name" in warning]
+
+
 # --------------------------------------------------------------------------- text content
 
 
@@ -784,6 +979,74 @@ def test_too_many_topics_are_cut_with_a_warning():
 
     assert assert_imported(result).topics == tuple(f"topic {n}" for n in range(50))
     assert_warned(result, "more than 50 topics")
+
+
+# Bidirectional embeddings, overrides, isolates and marks; zero-width space, word joiner, byte-order mark.
+INVISIBLE = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c\u200b\u2060\ufeff"
+
+
+def hidden_in(text: str) -> str:
+    return INVISIBLE[:4] + text[:3] + INVISIBLE + text[3:] + "\u200d" + INVISIBLE[4:]
+
+
+def test_invisible_formatting_is_removed_from_every_display_text():
+    result = parse(
+        article_text(
+            title=hidden_in("Breaking news"),
+            excerpt=hidden_in("What happened"),
+            category=hidden_in("news"),
+            type=hidden_in("article"),
+            provider={"name": hidden_in("The Paper"), "domain": "paper.example"},
+            topics=[hidden_in("Politics"), "Politics"],
+            images=[{"url": "https://img.example/a.jpg", "title": hidden_in("A photo")}],
+            related=[related_entry(title=hidden_in("Related story"), excerpt=hidden_in("More"), type=hidden_in("video"),
+                                   provider={"name": hidden_in("Other"), "domain": "other.example"})],
+        )
+    )
+    article = assert_imported(result)
+    related = article.related[0]
+
+    assert (article.title, article.excerpt, article.category, article.article_type) == ("Breaking news", "What happened", "news", "article")
+    assert (article.provider.name, article.topics, article.images[0].title) == ("The Paper", ("Politics",), "A photo")
+    assert (related.title, related.excerpt, related.article_type, related.provider.name) == ("Related story", "More", "video", "Other")
+
+
+def test_a_title_of_nothing_but_invisible_formatting_is_empty():
+    assert_rejected(parse(article_text(title=INVISIBLE + "\u200d")), "title is empty")
+
+
+def test_the_body_keeps_its_text_as_written():
+    # Right-to-left prose needs its marks; a body is rendered in a block of its own.
+    body = "\u05e9\u05dc\u05d5\u05dd\u200f 2024 \u202bquoted\u202c\n"
+
+    assert assert_imported(parse(article_text() + body)).body == body.strip()
+
+
+def test_a_draft_title_is_cleaned_of_invisible_formatting_and_its_body_is_not():
+    body = "\u202e\u200bTitle line\u2066\nSecond line\n"
+    article = assert_imported(parse(body))
+
+    assert (article.title, article.body) == ("Title line", body.strip())
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("👩\u200d💻 coders", "👩\u200d💻 coders"),  # woman technologist: a ZWJ sequence
+        ("👨\u200d👩\u200d👧 families", "👨\u200d👩\u200d👧 families"),
+        ("🏳\ufe0f\u200d🌈 pride", "🏳\ufe0f\u200d🌈 pride"),
+        ("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"),  # Persian "I want": ZWNJ
+        ("\u0915\u094d\u200d\u0937", "\u0915\u094d\u200d\u0937"),  # Devanagari half form
+        ("\u0645\u06cc\u200c\u200c\u200d\u062e\u0648\u0627\u0647\u0645", "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"),  # one of a run
+        ("\u0645\u06cc\u200b\u200c\u202e\u062e\u0648", "\u0645\u06cc\u200c\u062e\u0648"),  # joins once the rest is gone
+        ("pay\u200dpal", "paypal"),  # joins nothing in ASCII
+        ("\u200c\u200dTitle\u200d", "Title"),
+        ("news \u200d👩 \u200c", "news 👩"),
+        ("👩\u200d", "👩"),
+    ],
+)
+def test_joiners_are_kept_only_where_they_join(raw, shown):
+    assert assert_imported(parse(article_text(title=raw))).title == shown
 
 
 # --------------------------------------------------------------------------- nested junk in lists
@@ -1063,6 +1326,62 @@ def test_normalise_domain(raw, domain):
 def test_normalise_domain_rejects_junk(raw):
     with pytest.raises(ValueError, match="is not a valid domain"):
         normalise_domain(raw)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["bücher.example", "xn--bcher-kva.example", "WWW.Bücher.example", "XN--BCHER-KVA.EXAMPLE", "https://www.bücher.example/x",
+     "www\u3002bücher\uff0eexample", "\uff42ücher.example", "bücher.example."],
+)
+def test_normalise_domain_gives_an_international_name_one_spelling(raw):
+    assert normalise_domain(raw) == "xn--bcher-kva.example"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["xn--zz.example", "xn--.example", "xn---bbk.example", "bü\u202echer.example", "b\u200dücher.example", "ü" * 64 + ".example",
+     "ü." * 600, "bü cher.example", "http://[bücher"],
+)
+def test_normalise_domain_rejects_an_invalid_international_name(raw):
+    with pytest.raises(ValueError, match="is not a valid domain"):
+        normalise_domain(raw)
+
+
+def test_an_international_host_is_one_url_whichever_way_it_is_written():
+    spellings = ["https://bücher.example/Buch", "https://Bücher.Example/Buch#x", "https://xn--bcher-kva.example/Buch",
+                 "HTTPS://XN--BCHER-KVA.EXAMPLE:443/Buch?utm_source=x", "https://user@bücher.example/Buch"]
+
+    assert {canonical_url(raw) for raw in spellings} == {"https://xn--bcher-kva.example/Buch"}
+    assert canonical_url("https://bücher.example/Bücher?q=ä") == "https://xn--bcher-kva.example/Bücher?q=ä"  # only the host
+
+
+def test_ascii_hosts_that_idna_would_refuse_are_only_lowercased():
+    assert canonical_url("https://My_Host.example.com/a") == "https://my_host.example.com/a"
+    assert canonical_url("https://ab--cd.example/a") == "https://ab--cd.example/a"
+
+
+@pytest.mark.parametrize("host", ["xn--zz.example", "b\u202eücher.example", "xn--bcher-kva.xn--.example"])
+def test_an_article_url_with_an_invalid_international_host_rejects_the_file(host):
+    result = parse(article_text(webUrl=f"https://{host}/a"))
+
+    assert_rejected(result, "webUrl has an invalid international host name")
+    assert control_characters(result.message) == []
+
+
+def test_a_related_url_with_an_invalid_international_host_skips_the_entry():
+    result = parse(article_text(related=[related_entry(webUrl="https://xn--zz.example/a"), related_entry()]))
+
+    assert [related.url for related in assert_imported(result).related] == ["https://related.example.org/story"]
+    assert_warned(result, "related[0] skipped", "webUrl has an invalid international host name")
+
+
+def test_an_international_provider_is_one_domain_shown_by_its_unicode_name():
+    for provider, url in [({"domain": "xn--bcher-kva.example"}, "https://example.com/a"),
+                          ({"domain": "WWW.Bücher.example"}, "https://example.com/a"),
+                          (None, "https://www.bücher.example/a")]:
+        parsed = assert_imported(parse(article_text(provider=provider, webUrl=url))).provider
+
+        assert (parsed.domain, parsed.name) == ("xn--bcher-kva.example", "bücher.example")
 
 
 # --------------------------------------------------------------------------- fingerprint, parse_mapping
@@ -1414,3 +1733,54 @@ def test_closing_fence_is_found_where_the_multi_line_pattern_finds_it(lines):
             parse_module.split_front_matter(text)
     else:
         assert parse_module.split_front_matter(text) == (rest[: closing.start()], rest[closing.end():])
+
+
+@pytest.mark.parametrize(
+    ("front_matter", "repeated"),
+    [
+        ("a: 1\na: 2\n", [("a", 3)]),
+        ("a:\na: 1\n", [("a", 3)]),
+        ("a:\n  b: 1\n  c:\n  b: 2\n", [("b", 5)]),
+        ("a:\n- b: 1\n  b: 2\n  b: 3\n", [("b", 4), ("b", 5)]),
+        ("a:\n  - x: 1\n    y:\n      z: 1\n      z: 2\n", [("z", 6)]),
+        ("true: 1\nTrue: 2\n", [("True", 3)]),
+        ("1: a\n1.0: b\n", [("'1.0'", 3)]),
+    ],
+)
+def test_fast_yaml_path_leaves_repeated_keys_to_the_events_reader(front_matter, repeated):
+    fast, slow = read_by_both(front_matter)
+
+    assert fast is None
+    assert repeats_in(slow) == repeated
+
+
+def repeats_in(value) -> list[tuple[str, int]]:
+    """The (key, line) repeats recorded in every mapping of a value read from front matter."""
+    found = list(value.repeated) if isinstance(value, parse_module.RepeatedKeys) else []
+    for item in value.values() if isinstance(value, dict) else value if isinstance(value, list) else ():
+        found += repeats_in(item)
+    return found
+
+
+@THOROUGH
+@given(URLS)
+@example("https://u:p@Example.com/a")
+@example("https://a@b@example.com/a?c@d#e@f")
+def test_checked_url_is_the_url_as_given_less_its_user_name_and_password(raw):
+    try:
+        expected = parse_module._split_http_url(raw)
+    except ValueError:
+        return
+    checked = checked_url(raw)
+
+    assert parse_module._split_http_url(checked) == expected._replace(userinfo=None)
+    assert (checked == raw) == (expected.userinfo is None)
+
+
+@THOROUGH
+@given(st.text(st.sampled_from(list("ab \t\n.\u00e9\u0645\u06cc\U0001f469\ufe0f\u200b\u200c\u200d\u200e\u200f\u202a\u202e\u2060\u2066\u2069\u061c\ufeff\u3000")), max_size=20))
+def test_display_text_skips_its_pass_only_when_nothing_is_hidden(text):
+    without_formatting = parse_module.INVISIBLE_FORMATTING.sub("", text)
+    expected = parse_module.JOINERS.sub(parse_module._joiner_that_joins, without_formatting)
+
+    assert parse_module.display_text(text) == expected

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
 import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from articles.ingest.parse import ParseResult, parse_bytes, parse_mapping
+from articles.ingest import parse as parse_module
+from articles.ingest.parse import ParseResult, RepeatedKeys, load_front_matter, parse_bytes, parse_mapping
 from tests.articles.test_parse import control_characters, strings_in
 
 PATH = "fuzz/article.txt"
@@ -46,6 +50,8 @@ SCALARS = st.one_of(
         [
             "https://example.com/a?utm_source=x#f", "HTTP://WWW.Example.com", "javascript:alert(1)", "/relative",
             "data:text/html,x", "2024-01-22T16:27:00Z", "2024-01-22T16:27:00", "1500-01-01", "example.com", "a\x00b",
+            "https://u:p@example.com/a", "https://@Bücher.example/a", "xn--bcher-kva.example", "xn--zz.example",
+            "WWW.Bücher.example", "\u202eevil\u200b", "\u200d👩\u200d💻\u200c", "\u0645\u06cc\u200c\u062e",
         ]
     ),
 )
@@ -88,6 +94,33 @@ def assert_clean(result: ParseResult) -> None:
         assert url.lower().startswith(("http://", "https://"))
     for url in [r.amp_url for r in article.related] + [article.amp_url, article.cdn_amp_url, article.original_url]:
         assert url == "" or url.lower().startswith(("http://", "https://"))
+    # No stored URL keeps a user name or password; a provider is known by its ASCII domain.
+    for url in stored_urls(article):
+        assert url.startswith("/") or "@" not in urlsplit(url).netloc, url
+    for provider in [article.provider, *(r.provider for r in article.related)]:
+        assert provider is None or provider.domain.isascii()
+    # Display text carries no invisible formatting, and no joiner next to ASCII, white space or an end.
+    for text in display_texts(article):
+        assert not parse_module.INVISIBLE_FORMATTING.search(text), text
+        assert not re.search(r"(?:^|[\x00-\x7f\s])[\u200c\u200d]|[\u200c\u200d](?:$|[\x00-\x7f\s])", text), text
+
+
+def stored_urls(article) -> list[str]:
+    urls = [article.url or "", article.original_url, article.amp_url, article.cdn_amp_url]
+    urls += [image.url for image in article.images]
+    for related in article.related:
+        urls += [related.url, related.amp_url, related.cdn_amp_url, *(image.url for image in related.images)]
+    urls += [provider.logo_url for provider in [article.provider, *(r.provider for r in article.related)] if provider]
+    return [url for url in urls if url]
+
+
+def display_texts(article) -> list[str]:
+    texts = [article.title, article.excerpt, article.category, article.article_type, *article.topics]
+    texts += [image.title for image in article.images]
+    for related in article.related:
+        texts += [related.title, related.excerpt, related.article_type, *(image.title for image in related.images)]
+    texts += [provider.name for provider in [article.provider, *(r.provider for r in article.related)] if provider]
+    return texts
 
 
 @BOUNDED
@@ -126,3 +159,114 @@ def test_arbitrary_mapping_written_as_a_file_gives_an_article_or_problems(mappin
 
     assert_article_or_problems(result)
     assert_clean(result)
+
+
+# --------------------------------------------------------------------------- repeated keys
+#
+# Mappings written as their pairs, so that a key can come twice (often: the keys are few, and
+# true/True, null/NULL and 1/true read as the same key), in block style and sometimes in flow style.
+
+
+class Pairs(list):
+    """A mapping as written: its (key, value) pairs in order, repeats included."""
+
+
+PAIR_KEYS = st.sampled_from(["a", "b", "url", "title", "true", "True", "null", "NULL", "1"])
+PAIR_SCALARS = st.one_of(st.integers(-5, 5), st.sampled_from(["x", "two words", "'quoted'", '"double"', "https://e.example/a"]))
+PAIR_TREES = st.recursive(
+    PAIR_SCALARS,
+    lambda children: st.lists(st.tuples(PAIR_KEYS, children), min_size=1, max_size=4).map(Pairs)
+    | st.lists(children, min_size=1, max_size=3),
+    max_leaves=14,
+)
+PAIR_DOCUMENTS = st.lists(st.tuples(PAIR_KEYS, PAIR_TREES), min_size=1, max_size=5).map(Pairs)
+
+
+def render_pairs(document: Pairs, rnd) -> tuple[str, list[tuple[str, int]]]:
+    """``document`` as front matter, and the (key, line) of every repeat that a reader can see: those in
+    the value a repeat replaces are gone with it."""
+    step = rnd.choice([2, 4])
+    lines: list[str] = []
+    key_lines: dict[int, list[int]] = {}  # id of a Pairs: the line of each of its keys
+
+    def flow(pairs: Pairs) -> str | None:
+        if any(isinstance(value, (list, Pairs)) or isinstance(value, str) and " " in value for _, value in pairs):
+            return None
+        return "{" + ", ".join(f"{key}: {value}" for key, value in pairs) + "}"
+
+    def item(head: str, value, column: int, mapping: Pairs | None) -> None:
+        """``head`` (``key:``, ``- key:`` or ``-``, indented) with the value after it or below it."""
+        inline = flow(value) if isinstance(value, Pairs) and rnd.random() < 0.3 else None
+        below = isinstance(value, (list, Pairs)) and inline is None
+        lines.append(head if below else f"{head} {inline or value}")
+        if mapping is not None:
+            key_lines.setdefault(id(mapping), []).append(len(lines) + 1)  # --- is line 1
+        if inline:
+            key_lines[id(value)] = [len(lines) + 1] * len(value)
+        if below:
+            write(value, column + step)
+
+    def write(value, column: int) -> None:
+        indent = " " * column
+        if isinstance(value, Pairs):
+            for key, child in value:
+                item(f"{indent}{key}:", child, column, value)
+            return
+        for child in value:
+            if isinstance(child, Pairs):
+                (key, first), *others = child
+                item(f"{indent}- {key}:", first, column + 2, child)
+                for key, grandchild in others:
+                    item(f"{indent}  {key}:", grandchild, column + 2, child)
+            else:
+                item(f"{indent}-", child, column, None)
+
+    def repeats(value) -> list[tuple[str, int]]:
+        found = []
+        if isinstance(value, Pairs):
+            survivors: dict = {}  # as a reader's mapping holds them: the first key, the last value
+            for (key, child), line in zip(value, key_lines[id(value)]):
+                resolved = parse_module._plain_scalar(key)
+                if resolved in survivors:
+                    found.append((parse_module._key_name(key), line))
+                survivors[resolved] = child
+            value = list(survivors.values())
+        for child in value if isinstance(value, list) else ():
+            found += repeats(child)
+        return found
+
+    write(document, 0)
+    return "\n".join(lines) + "\n", repeats(document)
+
+
+def repeats_in(value) -> list[tuple[str, int]]:
+    found = list(value.repeated) if isinstance(value, RepeatedKeys) else []
+    for item in value.values() if isinstance(value, dict) else value if isinstance(value, list) else ():
+        found += repeats_in(item)
+    return found
+
+
+@BOUNDED
+@given(PAIR_DOCUMENTS, st.randoms(use_true_random=False))
+@example(Pairs([("a", 1), ("a", 2)]), __import__("random").Random(0))
+@example(Pairs([("a", [Pairs([("true", 1), ("b", 2), ("1", 3)])])]), __import__("random").Random(0))
+def test_both_readers_agree_on_repeated_keys(document, rnd):
+    front_matter, expected = render_pairs(document, rnd)
+    try:
+        fast = parse_module._load_plain_block(front_matter)
+    except parse_module._NotPlainBlock:
+        fast = None
+    slow = parse_module._load_from_events(front_matter)
+
+    # The events reader finds every repeat, at its line; the quick reader never reads past one.
+    assert sorted(repeats_in(slow)) == sorted(expected), front_matter
+    if expected:
+        assert fast is None, front_matter
+    elif fast is not None:
+        assert repr(fast) == repr(slow), front_matter
+    assert repeats_in(load_front_matter(front_matter)) == repeats_in(slow)
+    # A repeat in the article's own mapping rejects the file, naming the key.
+    result = parse_bytes(f"---\n{front_matter}---\n".encode(), source_path=PATH)
+    for key, line in slow.repeated if isinstance(slow, RepeatedKeys) else ():
+        assert result.article is None
+        assert re.search(rf"(?:^|; ){re.escape(key)} is given more than once \(again at lines? [0-9, ]*\b{line}\b", result.message.split(": rejected: ", 1)[1])
