@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 import yaml
 
 from ..models import Article
-from .load import ARTICLE_FILE_SUFFIXES
+from .files import ARTICLE_FILE_SUFFIXES
 from .parse import ORIGINAL_URL_KEY, URL_KEYS_2020, URL_KEYS_2024, FrontMatterLoader, Rejected, split_front_matter
 
 
