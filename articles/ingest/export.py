@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 import yaml
 
 from ..models import Article
-from .load import ARTICLE_FILE_SUFFIXES
+from .files import ARTICLE_FILE_SUFFIXES
 from .parse import ORIGINAL_URL_KEY, URL_KEYS_2020, URL_KEYS_2024, FrontMatterLoader, Rejected, split_front_matter
 
 
@@ -43,11 +43,17 @@ class ExportSummary:
 
 
 def export_articles(directory: str | os.PathLike, *, queryset=None, chunk_size: int = 500) -> ExportSummary:
+    """Write every article (or those of ``queryset``) into ``directory``, one file each.
+
+    A file appears under its name only once it is whole and on disk: an export interrupted at
+    any moment leaves complete files, and hidden temporary ones that an import skips.
+    """
     target = Path(directory)
     target.mkdir(parents=True, exist_ok=True)
     queryset = (queryset if queryset is not None else Article.objects.all()).with_related().order_by("-is_draft", "id")
     summary = ExportSummary(directory=str(target))
     used_names: set[str] = set()
+    directories = set()
     # Drafts first: their file name is their identity, so they must get it.
     for article in queryset.iterator(chunk_size=chunk_size):
         name = _file_name(article, used_names)
@@ -55,7 +61,10 @@ def export_articles(directory: str | os.PathLike, *, queryset=None, chunk_size: 
         path = target / name
         path.parent.mkdir(parents=True, exist_ok=True)
         _write_atomically(path, article_file_text(article))
+        directories.add(path.parent)
         summary.written += 1
+    for directory in directories:
+        _fsync_directory(directory)
     return summary
 
 
@@ -175,16 +184,30 @@ def _file_name(article: Article, used: set[str]) -> str:
 
 
 def _write_atomically(path: Path, text: str) -> None:
+    """Write under a hidden temporary name beside ``path`` (an import reads neither hidden names nor
+    ``.tmp``), flush it to disk, then rename it into place: the name never shows a partial file."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".export-", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
+            stream.flush()
+            # Before the rename: after a crash, a file under its name is whole (not empty).
+            os.fsync(stream.fileno())
         # mkstemp makes the file private (0600); an exported file gets the usual permissions.
         os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make the renames into ``directory`` durable."""
+    descriptor = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def _umask() -> int:

@@ -23,7 +23,6 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -38,6 +37,8 @@ from providers.services import providers_ensure
 
 from ..models import Article, ArticleImage, EditorialChange, RelatedLink, SourceFile, TaggedTopic, Topic
 from ..services import editorial_changes_record
+from .files import ArticleFile, Unreadable, read_article_file
+from .files import find_article_files, iter_article_files  # noqa: F401  (callers find files and import them from here)
 from .rows import (
     ARTICLE_COLUMNS, IMAGE_COLUMNS, RELATED_COLUMNS, RELATED_URL, PreparedArticle, PreparedFile, prepare_article,
     prepare_many, start_worker,
@@ -46,7 +47,6 @@ from .rows import (
 if TYPE_CHECKING:
     from .parse import ParsedProvider
 
-ARTICLE_FILE_SUFFIXES = {".txt", ".md", ".markdown"}
 PARALLEL_FROM = 200  # files; fewer are parsed in the importing process
 MAX_PARAMETERS = 2000  # per lookup statement (SQLite allows at most 32,766)
 
@@ -98,71 +98,6 @@ class ImportSummary:
         verb = "Would import" if self.dry_run else "Imported"
         counts = ", ".join(f"{self.counts[outcome]} {outcome}" for outcome in OUTCOMES)
         return f"{verb} {self.total} files: {counts} ({self.with_warnings} with warnings) in {self.elapsed:.1f}s."
-
-
-@dataclass(frozen=True, slots=True)
-class ArticleFile:
-    """A file to import: its absolute path, how to name it in messages, and its identity path for drafts."""
-
-    path: str
-    display: str
-    source_path: str
-
-
-def iter_article_files(paths: Sequence[str | os.PathLike]) -> Iterator[ArticleFile]:
-    """Files named directly, and article files (by suffix) anywhere under named directories, sorted,
-    found as they are needed: a tree of any size costs no memory up front.
-
-    A draft's identity is its path relative to the directory it was found under, so the same
-    tree imported from another place (or exported and re-imported) is recognised.
-    Raises FileNotFoundError at once for a path that does not exist.
-    """
-    missing = [str(given) for given in paths if not Path(given).exists()]
-    if missing:
-        raise FileNotFoundError(f"No such file or directory: {', '.join(missing)}")
-    return _walk_article_files(paths)
-
-
-def _walk_article_files(paths: Sequence[str | os.PathLike]) -> Iterator[ArticleFile]:
-    # A file named twice (directly and through its directory) is imported once. One directory
-    # cannot yield a file twice, so only several paths need remembering what was seen.
-    seen: set[str] | None = set() if len(paths) > 1 else None
-    for given in paths:
-        root = Path(given)
-        if root.is_file():
-            found = [ArticleFile(str(root.resolve()), _printable(str(given)), root.name)]
-        else:
-            found = _walk_directory(root)
-        for file in found:
-            if seen is not None:
-                if file.path in seen:
-                    continue
-                seen.add(file.path)
-            yield file
-
-
-def _walk_directory(root: Path) -> Iterator[ArticleFile]:
-    # The root is resolved once; files are joined to it (resolving each file costs a system call per path part).
-    resolved_root = str(root.resolve())
-    shown_root = str(root)
-    suffixes = tuple(ARTICLE_FILE_SUFFIXES)
-    for directory, subdirectories, files in os.walk(resolved_root):
-        subdirectories[:] = sorted(name for name in subdirectories if not name.startswith("."))
-        relative_directory = os.path.relpath(directory, resolved_root)
-        # Joined once per directory: a tree of 100,000 files has few directories.
-        path_prefix = os.path.join(directory, "")
-        relative_prefix = "" if relative_directory == "." else os.path.join(relative_directory, "")
-        shown_prefix = os.path.join(shown_root, relative_prefix)
-        identity_prefix = relative_prefix.replace(os.sep, "/")
-        for name in sorted(files):
-            if name.startswith(".") or not name.lower().endswith(suffixes):
-                continue
-            yield ArticleFile(path_prefix + name, _printable(shown_prefix + name), identity_prefix + name)
-
-
-def find_article_files(paths: Sequence[str | os.PathLike]) -> list[ArticleFile]:
-    """``iter_article_files`` as a list."""
-    return list(iter_article_files(paths))
 
 
 def import_files(
@@ -357,43 +292,15 @@ def _finish_batch(
 def _read(file: ArticleFile, max_bytes: int) -> _Candidate:
     report = FileReport(path=file.display, outcome="")
     candidate = _Candidate(file=file, content_hash="", report=report)
-    if _printable(file.path) != file.path:
-        # The path is stored and reported as text: a name that is not UTF-8 cannot be.
-        report.outcome = REJECTED
-        report.messages = [f"{file.display}: rejected: the file name is not valid UTF-8"]
-        return candidate
     try:
-        # os.open/os.read: no buffered file object per file (a re-import reads every file of the tree).
-        descriptor = os.open(file.path, os.O_RDONLY | os.O_CLOEXEC)
-        try:
-            size = os.fstat(descriptor).st_size
-            if size > max_bytes:
-                # Rejected before reading a byte of it.
-                report.outcome = REJECTED
-                report.messages = [f"{file.display}: rejected: the file is {size:,} bytes, over the {max_bytes:,}-byte limit"]
-                return candidate
-            # Sized by fstat (reading max_bytes would allocate the whole limit for every file): one
-            # read, unless the file changed size meanwhile, and never further than just past the limit.
-            data = os.read(descriptor, size + 1)
-            if len(data) != size:
-                data += _read_up_to(descriptor, max_bytes + 1 - len(data))
-        finally:
-            os.close(descriptor)
-    except OSError as error:
+        data = read_article_file(file, max_bytes=max_bytes)
+    except Unreadable as refusal:
         report.outcome = REJECTED
-        report.messages = [f"{file.display}: rejected: cannot be read ({error.strerror or error})"]
+        report.messages = [str(refusal)]
         return candidate
     candidate.content_hash = hashlib.sha256(data).hexdigest()
     candidate.data = data
     return candidate
-
-
-def _read_up_to(descriptor: int, size: int) -> bytes:
-    """``size`` bytes, or fewer at the end of the file."""
-    data = b""
-    while len(data) < size and (more := os.read(descriptor, size - len(data))):
-        data += more
-    return data
 
 
 def _take_result(candidate: _Candidate, prepared: PreparedFile) -> None:
@@ -800,17 +707,6 @@ def topic_slug(name: str, *, hashed: bool = False) -> str:
         digest = hashlib.sha1(name.casefold().encode()).hexdigest()[:8]
         return f"{base}-{digest}" if base else f"topic-{digest}"
     return base
-
-
-def _printable(path: str) -> str:
-    """A file system path as text that can be shown, stored and written to a report (bad bytes become U+FFFD)."""
-    if path.isascii():
-        return path  # undecodable bytes are surrogate escapes, never ASCII
-    try:
-        raw = path.encode("utf-8", "surrogateescape")
-    except UnicodeEncodeError:
-        raw = path.encode("utf-8", "surrogatepass")
-    return raw.decode("utf-8", "replace")
 
 
 def _first_line(error: Exception) -> str:

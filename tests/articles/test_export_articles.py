@@ -1,7 +1,11 @@
 """export_articles: the catalogue written back in the import format, so import → export → import is lossless."""
 
 import os
+import resource
+import signal
 import stat
+import subprocess
+import sys
 from io import StringIO
 from pathlib import Path
 
@@ -15,6 +19,7 @@ from articles.ingest.parse import load_front_matter, parse_bytes, split_front_ma
 from articles.models import Article, SourceFile, Topic
 from providers.models import Provider
 from tests.articles.test_import_articles import catalogue_snapshot, read_report, seed
+from tests.articles.test_import_scale import PROJECT, scratch_database  # noqa: F401  (a fixture)
 from tests.conftest import article_text
 
 pytestmark = pytest.mark.django_db
@@ -82,6 +87,66 @@ def test_exported_files_get_the_usual_permissions(imported_seeds, tmp_path):
     os.umask(mask)
     modes = {stat.S_IMODE(path.stat().st_mode) for path in (tmp_path / "export").iterdir()}
     assert modes == {0o666 & ~mask}
+
+
+def test_export_that_fails_mid_file_leaves_no_partial_file(make_article, tmp_path):
+    small = make_article(body="A short body.")
+    make_article(body="A long body line.\n" * 10_000)
+    # A real write failure: past RLIMIT_FSIZE the kernel refuses (EFBIG, as a full disk refuses
+    # with ENOSPC); with SIGXFSZ ignored the write fails rather than the process being killed.
+    limit = resource.getrlimit(resource.RLIMIT_FSIZE)
+    previous = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, limit[1]))
+    try:
+        with pytest.raises(CommandError) as raised:
+            export(tmp_path / "export")
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, limit)
+        signal.signal(signal.SIGXFSZ, previous)
+
+    assert raised.value.returncode == 2
+    assert "File too large" in str(raised.value)
+    # The file written before the failure is whole; the one it interrupted is not there at all.
+    assert [path.name for path in (tmp_path / "export").iterdir()] == [f"{small.slug}.txt"]
+    assert (tmp_path / "export" / f"{small.slug}.txt").read_text(encoding="utf-8") == article_file_text(small)
+
+
+def test_export_killed_mid_file_leaves_only_a_temporary_file_that_imports_skip(run_import, tmp_path, scratch_database):
+    feed = tmp_path / "feed"
+    feed.mkdir()
+    (feed / "a-small.txt").write_text(article_text(webUrl="https://example.com/small"), encoding="utf-8")
+    (feed / "b-large.txt").write_text(
+        article_text(webUrl="https://example.com/large") + "\n" + "A long body line.\n" * 60_000, encoding="utf-8"
+    )
+    for name in ("a-small.txt", "b-large.txt"):  # in this order, so the small one has the first id and is exported first
+        subprocess.run([sys.executable, "manage.py", "import_articles", str(feed / name), "--no-progress"], cwd=PROJECT,
+                       env=scratch_database, check=True, capture_output=True, timeout=300)
+    limit = 256 * 1024
+
+    def killed_past_the_limit():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+    # Writing past RLIMIT_FSIZE sends SIGXFSZ, which kills (once Python's own ignoring of it is
+    # undone): an interruption mid-file with no chance to clean up, as a crash or a SIGKILL.
+    killed_by_sigxfsz = (
+        "import runpy, signal, sys; signal.signal(signal.SIGXFSZ, signal.SIG_DFL);"
+        f" sys.argv = ['manage.py', 'export_articles', {str(tmp_path / 'export')!r}];"
+        " runpy.run_path('manage.py', run_name='__main__')"
+    )
+    exported = subprocess.run(
+        [sys.executable, "-c", killed_by_sigxfsz], cwd=PROJECT, preexec_fn=killed_past_the_limit,
+        env={**scratch_database, "PYTHONDONTWRITEBYTECODE": "1"}, capture_output=True, timeout=300,
+    )
+
+    assert exported.returncode == -signal.SIGXFSZ, exported.stderr
+    interrupted, complete = sorted((tmp_path / "export").iterdir())
+    assert interrupted.name.startswith(".export-") and interrupted.name.endswith(".tmp")
+    assert interrupted.stat().st_size == limit  # stopped mid-file
+    assert complete.name == "a-small.txt"
+    status, _, stderr = run_import(tmp_path / "export", report=tmp_path / "report.json")
+    assert status == 0, stderr
+    assert read_report(tmp_path / "report.json").keys() == {"a-small.txt"}
 
 
 def test_reimport_of_the_export_into_an_empty_catalogue_rebuilds_it(curated_seeds, run_import, tmp_path):

@@ -5,16 +5,20 @@ catalogue, by hand or from cron. It can run again at any time: unchanged files a
 and an editor's publish/quality decisions survive unless --overwrite-editorial is given.
 """
 
+import contextlib
+import errno
 import json
 import logging
 import os
+import stat
 import sys
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.ingest.load import CREATED, REJECTED, UNCHANGED, UPDATED, import_files, iter_article_files
+from articles.ingest.files import iter_article_files
+from articles.ingest.load import CREATED, REJECTED, UNCHANGED, UPDATED, import_files
 
 logger = logging.getLogger("newsdesk.import")
 
@@ -53,10 +57,13 @@ class Command(BaseCommand):
             files = iter_article_files(paths)
         except FileNotFoundError as error:
             raise CommandError(str(error), returncode=2) from None
+        try:
+            report = _ReportWriter(report_path) if report_path else None
+        except OSError as error:
+            raise CommandError(f"Cannot write the report to {report_path}: {_reason(error)}.", returncode=2) from None
 
         show_progress = not options["no_progress"] and sys.stderr.isatty() and options["verbosity"] > 0
         progress = _progress_bar(paths) if show_progress else None
-        report = _ReportWriter(report_path) if report_path else None
 
         def on_file(file_report):
             if progress:
@@ -104,8 +111,14 @@ class Command(BaseCommand):
                 "paths": [str(path) for path in paths],
             },
         )
+        problems = []
         if summary.counts[REJECTED]:
-            raise CommandError(f"{summary.counts[REJECTED]} of {summary.total} files were rejected.", returncode=1)
+            problems.append(f"{summary.counts[REJECTED]} of {summary.total} files were rejected")
+        if report and report.error:
+            problems.append(f"the report could not be written to {report_path} ({_reason(report.error)}): there is none")
+        if problems:
+            message = "; ".join(problems)
+            raise CommandError(f"{message[0].upper()}{message[1:]}.", returncode=1)
 
 
 def _progress_bar(paths):
@@ -121,28 +134,71 @@ def _shown(path: Path) -> str:
     return str(path) if relative.startswith("..") else relative
 
 
+def _reason(error: OSError) -> str:
+    return error.strerror or str(error)
+
+
 class _ReportWriter:
-    """Writes the JSON report entry by entry, so a large import's report never sits in memory."""
+    """Writes the JSON report entry by entry, so a large import's report never sits in memory.
+
+    A report to a regular file is written under a hidden name beside it and renamed into place
+    once complete, so a report that is there is whole; anything else (``/dev/stdout``, a pipe)
+    is written to as it is. A write that fails (a full disk) ends the report, not the import:
+    ``error`` says why, and no report is left.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.partial = path.with_name(f".{path.name}.partial")
-        self.stream = open(self.partial, "w", encoding="utf-8")
+        self.error: OSError | None = None
+        try:
+            existing = path.stat()
+        except FileNotFoundError:
+            existing = None
+        if existing and stat.S_ISDIR(existing.st_mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+        self.partial = path.with_name(f".{path.name}.partial") if existing is None or stat.S_ISREG(existing.st_mode) else None
+        if self.partial:
+            self.stream = open(self.partial, "w", encoding="utf-8")
+        else:
+            # Without waiting: a pipe nobody reads fails here rather than hang the import.
+            descriptor = os.open(path, os.O_WRONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+            os.set_blocking(descriptor, True)
+            self.stream = open(descriptor, "w", encoding="utf-8")
         self.stream.write('{"files": [')
         self.first = True
 
     def add(self, entry: dict) -> None:
-        self.stream.write(("\n  " if self.first else ",\n  ") + json.dumps(entry, ensure_ascii=False))
+        if self.error:
+            return
+        try:
+            self.stream.write(("\n  " if self.first else ",\n  ") + json.dumps(entry, ensure_ascii=False))
+        except OSError as error:
+            self._fail(error)
         self.first = False
 
     def finish(self, totals: dict) -> None:
-        self.stream.write("\n]")
-        for key, value in totals.items():
-            self.stream.write(f", {json.dumps(key)}: {json.dumps(value)}")
-        self.stream.write("}\n")
-        self.stream.close()
-        os.replace(self.partial, self.path)
+        if self.error:
+            return
+        try:
+            self.stream.write("\n]")
+            for key, value in totals.items():
+                self.stream.write(f", {json.dumps(key)}: {json.dumps(value)}")
+            self.stream.write("}\n")
+            self.stream.flush()
+            if self.partial:
+                os.fsync(self.stream.fileno())  # on disk before it has the name that says it is complete
+            self.stream.close()
+            if self.partial:
+                os.replace(self.partial, self.path)
+        except OSError as error:
+            self._fail(error)
 
     def abandon(self) -> None:
-        self.stream.close()
-        self.partial.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            self.stream.close()
+        if self.partial:
+            self.partial.unlink(missing_ok=True)
+
+    def _fail(self, error: OSError) -> None:
+        self.error = error
+        self.abandon()
