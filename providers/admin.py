@@ -3,14 +3,14 @@ from django.urls import reverse
 from django.utils import formats
 from django.utils.html import format_html
 
-from articles.admin import article_count_of
+from articles.admin import ValidatedChangeListMixin, article_count_of
 from articles.models import Article
 
 from .models import Provider
 
 
 @admin.register(Provider)
-class ProviderAdmin(admin.ModelAdmin):
+class ProviderAdmin(ValidatedChangeListMixin, admin.ModelAdmin):
     list_display = ["name", "domain", "article_count", "created_at"]
     search_fields = ["name", "domain"]
     search_help_text = "Searches names and domains."
