@@ -32,8 +32,7 @@ from django.core.paginator import Paginator
 from django.forms.models import BaseModelFormSet
 from django.forms.utils import ErrorList, flatatt
 from django.db import connections, router, transaction
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -46,8 +45,10 @@ from providers.models import Provider
 
 from . import services
 from .models import (
-    NEWEST_FIRST, Article, ArticleImage, EditorialChange, RelatedLink, SourceFile, TaggedTopic, Topic,
+    NEWEST_FIRST, Article, ArticleImage, EditorialChange, PublicEdit, RelatedLink, SourceFile, TaggedTopic, Topic,
+    correlated_count,
 )
+from .views import topics_with_published_articles
 
 EDITORIAL_FIELDS = ("is_published", "quality", "scheduled_publish_at")
 # The pipeline's: editable by superusers only (a later import of a changed file rewrites them anyway).
@@ -167,6 +168,41 @@ class ValidatedChangeListMixin:
         if lookup.endswith(("__regex", "__iregex")):
             return False
         return super().lookup_allowed(lookup, value, request)
+
+
+class PublicEditMixin:
+    """Records the admin's edits of what readers see as ``PublicEdit`` rows, which move the public pages'
+    validators (``newsdesk.conditional``): an edit of something only editors see must not."""
+
+    def public_objects(self, queryset):
+        """The objects of ``queryset`` that readers see."""
+        raise NotImplementedError
+
+    def log_addition(self, request, obj, message):
+        entry = super().log_addition(request, obj, message)
+        self._record_public_edits([entry], [obj.pk])
+        return entry
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        self._record_public_edits([entry], [obj.pk])
+        return entry
+
+    def log_deletions(self, request, queryset):
+        # Called before the deletion, so what readers saw can still be asked.
+        objects = list(queryset)
+        entries = super().log_deletions(request, objects)
+        self._record_public_edits(entries, [obj.pk for obj in objects])
+        return entries
+
+    def _record_public_edits(self, entries, pks) -> None:
+        public = self.public_objects(self.model._default_manager.filter(pk__in=pks)).values_list("pk", flat=True)
+        shown = {str(pk) for pk in public}  # one query, however many objects
+        PublicEdit.objects.bulk_create(
+            PublicEdit(log_entry=entry if entry.pk else None, changed_at=entry.action_time)
+            for entry in entries
+            if str(entry.object_id) in shown  # as given (the primary key) until read back as text
+        )
 
 
 # --- Filters -----------------------------------------------------------------------------------
@@ -363,9 +399,8 @@ class ArticleChangeList(ValidatedChangeList):
             # Django reads them only with a year; the drill-down would build a date of them alone.
             raise IncorrectLookupParameters("A month or day of the date drill-down needs its year.")
         # Take the date drill-down's range out, to apply it last (see get_queryset).
-        self.date_range = {
-            key: self._date_bound(remaining.pop(key)[-1]) for key in (f"{field}__gte", f"{field}__lt") if key in remaining
-        }
+        bounds = [key for key in (f"{field}__gte", f"{field}__lt") if key in remaining]
+        self.date_range = {key: self._date_bound(remaining.pop(key)[-1]) for key in bounds}
         return specs, has_filters, remaining, may_have_duplicates, has_active_filters
 
     def _date_bound(self, value) -> datetime.datetime:
@@ -647,7 +682,7 @@ class RelatedLinkInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(ValidatedChangeListMixin, CappedCountAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(PublicEditMixin, ValidatedChangeListMixin, CappedCountAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = ["thumbnail", "headline", "provider", "published", "quality", "is_published", "topic_names"]
     list_display_links = ["headline"]
@@ -699,6 +734,9 @@ class ArticleAdmin(ValidatedChangeListMixin, CappedCountAdminMixin, admin.ModelA
         # Articles come from the importer.
         return False
 
+    def public_objects(self, queryset):
+        return queryset.published()
+
     def get_readonly_fields(self, request, obj=None):
         readonly = list(ALWAYS_READONLY)
         if not self.has_editorial_permission(request, obj):
@@ -728,7 +766,9 @@ class ArticleAdmin(ValidatedChangeListMixin, CappedCountAdminMixin, admin.ModelA
         # article's columns, each a scan of the whole table.
         field = self.date_hierarchy
         drill_down = {f"{field}__{part}" for part in ("year", "month", "day", "gte", "lt")}
-        filters = {name for spec in self.list_filter for name in (spec.parameter_name, getattr(spec, "search_parameter", None))}
+        filters = {
+            name for spec in self.list_filter for name in (spec.parameter_name, getattr(spec, "search_parameter", None))
+        }
         return lookup in drill_down or lookup in filters
 
     def get_changelist_form(self, request, **kwargs):
@@ -1034,7 +1074,7 @@ class EditorialChangeAdmin(ValidatedChangeListMixin, CappedCountAdminMixin, admi
 
 
 @admin.register(Topic)
-class TopicAdmin(ValidatedChangeListMixin, admin.ModelAdmin):
+class TopicAdmin(PublicEditMixin, ValidatedChangeListMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "article_count"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -1043,6 +1083,9 @@ class TopicAdmin(ValidatedChangeListMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(article_total=article_count_of(TaggedTopic, "tag"))
 
+    def public_objects(self, queryset):
+        return queryset.filter(pk__in=topics_with_published_articles().values("pk"))
+
     @admin.display(description="articles", ordering="article_total")
     def article_count(self, topic):
         url = reverse("admin:articles_article_changelist") + f"?topic__id__exact={topic.pk}"
@@ -1050,30 +1093,31 @@ class TopicAdmin(ValidatedChangeListMixin, admin.ModelAdmin):
 
 
 def article_count_of(model, field: str):
-    """A correlated ``COUNT`` of ``model`` rows pointing at the outer row, through ``field``'s index.
-
-    Unlike ``annotate(Count(...))`` (a GROUP BY over every article before the page's LIMIT), it is
-    evaluated only for the rows of the page: the list stays constant-time as articles grow.
-    """
-    rows = model._default_manager.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("*"))
-    return Coalesce(Subquery(rows.values("n")), Value(0), output_field=IntegerField())
+    """How many ``model`` rows point at the outer row through ``field``, for the rows of the page only."""
+    return correlated_count(model._default_manager.all(), field)
 
 
 @admin.register(RelatedLink)
-class RelatedLinkAdmin(ValidatedChangeListMixin, CappedCountAdminMixin, admin.ModelAdmin):
+class RelatedLinkAdmin(PublicEditMixin, ValidatedChangeListMixin, CappedCountAdminMixin, admin.ModelAdmin):
     list_display = ["title", "source", "provider", "article"]
     list_select_related = ["source", "provider", "article"]
     search_fields = ["title", "url"]
     autocomplete_fields = ["source", "provider", "article"]
     ordering = ["-id"]
 
+    def public_objects(self, queryset):
+        return queryset.filter(source__in=Article.objects.published())
+
 
 @admin.register(ArticleImage)
-class ArticleImageAdmin(ValidatedChangeListMixin, CappedCountAdminMixin, admin.ModelAdmin):
+class ArticleImageAdmin(PublicEditMixin, ValidatedChangeListMixin, CappedCountAdminMixin, admin.ModelAdmin):
     list_display = ["url", "article", "position", "width", "height"]
     list_select_related = ["article"]
     autocomplete_fields = ["article"]
     ordering = ["-id"]
+
+    def public_objects(self, queryset):
+        return queryset.filter(article__in=Article.objects.published())
 
 
 @admin.register(SourceFile)
