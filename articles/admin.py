@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from collections import defaultdict
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.models import CHANGE, LogEntry
-from django.contrib.admin.options import IS_POPUP_VAR
+from django.contrib.admin.options import IS_POPUP_VAR, IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,8 +32,7 @@ from django.core.paginator import Paginator
 from django.forms.models import BaseModelFormSet
 from django.forms.utils import ErrorList, flatatt
 from django.db import connections, router, transaction
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -45,8 +45,10 @@ from providers.models import Provider
 
 from . import services
 from .models import (
-    NEWEST_FIRST, Article, ArticleImage, EditorialChange, RelatedLink, SourceFile, TaggedTopic, Topic,
+    NEWEST_FIRST, Article, ArticleImage, EditorialChange, PublicEdit, RelatedLink, SourceFile, TaggedTopic, Topic,
+    correlated_count,
 )
+from .views import topics_with_published_articles
 
 EDITORIAL_FIELDS = ("is_published", "quality", "scheduled_publish_at")
 # The pipeline's: editable by superusers only (a later import of a changed file rewrites them anyway).
@@ -124,15 +126,83 @@ class CappedCountAdminMixin:
     paginator = CappedCountPaginator
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
+    # Deeper pages are past the end of any catalogue (Django answers them with its ?e=1 page), and
+    # the count's LIMIT stays a 64-bit integer.
+    max_page = 100_000
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
         # Count far enough to serve the requested page and a few after it.
         try:
-            page = max(int(request.GET.get("p", 1)), 1)
+            page = min(max(int(request.GET.get("p", 1)), 1), self.max_page)
         except ValueError:
             page = 1
         cap = max(CappedCountPaginator.default_cap, (page + 5) * per_page)
         return self.paginator(queryset, per_page, orphans, allow_empty_first_page, cap=cap)
+
+
+class ValidatedChangeList(ChangeList):
+    """Django's changelist, sending every parameter it cannot answer to its ``?e=1`` page instead of a 500.
+
+    Django checks a lookup's value when it builds the query, not when the database runs it, and
+    builds its date drill-down's range outside that check.
+    """
+
+    def get_filters(self, request):
+        if any("\x00" in value for values in self.get_filters_params().values() for value in values):
+            # PostgreSQL refuses NUL in a text parameter, and no stored value holds one.
+            raise IncorrectLookupParameters("A lookup value holds a NUL character.")
+        try:
+            return super().get_filters(request)
+        except (ValueError, OverflowError) as error:  # ?published_at__year=9999 ends in the year 10000
+            raise IncorrectLookupParameters(error) from error
+
+
+class ValidatedChangeListMixin:
+    """Malformed query strings get the admin's own answers (``?e=1``, or a 400), never a 500."""
+
+    def get_changelist(self, request, **kwargs):
+        return ValidatedChangeList
+
+    def lookup_allowed(self, lookup, value, request):
+        # A pattern goes to the database as given: a malformed one is its error, a nasty one a slow scan.
+        if lookup.endswith(("__regex", "__iregex")):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+
+class PublicEditMixin:
+    """Records the admin's edits of what readers see as ``PublicEdit`` rows, which move the public pages'
+    validators (``newsdesk.conditional``): an edit of something only editors see must not."""
+
+    def public_objects(self, queryset):
+        """The objects of ``queryset`` that readers see."""
+        raise NotImplementedError
+
+    def log_addition(self, request, obj, message):
+        entry = super().log_addition(request, obj, message)
+        self._record_public_edits([entry], [obj.pk])
+        return entry
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        self._record_public_edits([entry], [obj.pk])
+        return entry
+
+    def log_deletions(self, request, queryset):
+        # Called before the deletion, so what readers saw can still be asked.
+        objects = list(queryset)
+        entries = super().log_deletions(request, objects)
+        self._record_public_edits(entries, [obj.pk for obj in objects])
+        return entries
+
+    def _record_public_edits(self, entries, pks) -> None:
+        public = self.public_objects(self.model._default_manager.filter(pk__in=pks)).values_list("pk", flat=True)
+        shown = {str(pk) for pk in public}  # one query, however many objects
+        PublicEdit.objects.bulk_create(
+            PublicEdit(log_entry=entry if entry.pk else None, changed_at=entry.action_time)
+            for entry in entries
+            if str(entry.object_id) in shown  # as given (the primary key) until read back as text
+        )
 
 
 # --- Filters -----------------------------------------------------------------------------------
@@ -199,6 +269,9 @@ class NeedsReviewFilter(admin.SimpleListFilter):
         return queryset
 
 
+ID = re.compile(r"[0-9]{1,18}")  # ASCII digits (str.isdigit() takes "²"), within a 64-bit column
+
+
 class SearchableRelationFilter(admin.ListFilter):
     """A filter on a large related table: a search box, and links only for what matches.
 
@@ -217,8 +290,8 @@ class SearchableRelationFilter(admin.ListFilter):
         super().__init__(request, params, model, model_admin)
         self.value = self._pop(params, self.parameter_name)
         self.search = (self._pop(params, self.search_parameter) or "").strip()[:100]
-        if self.value is not None and not self.value.isdigit():
-            raise admin.options.IncorrectLookupParameters(f"{self.parameter_name} must be an id.")
+        if self.value is not None and not ID.fullmatch(self.value):
+            raise IncorrectLookupParameters(f"{self.parameter_name} must be an id.")
         self.hidden_params: list[tuple[str, str]] = []
         self.has_more = False
 
@@ -316,15 +389,32 @@ class StaffUserFilter(admin.RelatedFieldListFilter):
 # --- The changelist ---------------------------------------------------------------------------
 
 
-class ArticleChangeList(ChangeList):
+class ArticleChangeList(ValidatedChangeList):
     undated_queryset = None
 
     def get_filters(self, request):
         specs, has_filters, remaining, may_have_duplicates, has_active_filters = super().get_filters(request)
-        # Take the date drill-down's range out, to apply it last (see get_queryset).
         field = self.date_hierarchy
-        self.date_range = {key: remaining.pop(key)[-1] for key in (f"{field}__gte", f"{field}__lt") if key in remaining}
+        if f"{field}__month" in remaining or f"{field}__day" in remaining:
+            # Django reads them only with a year; the drill-down would build a date of them alone.
+            raise IncorrectLookupParameters("A month or day of the date drill-down needs its year.")
+        # Take the date drill-down's range out, to apply it last (see get_queryset).
+        bounds = [key for key in (f"{field}__gte", f"{field}__lt") if key in remaining]
+        self.date_range = {key: self._date_bound(remaining.pop(key)[-1]) for key in bounds}
         return specs, has_filters, remaining, may_have_duplicates, has_active_filters
+
+    def _date_bound(self, value) -> datetime.datetime:
+        """The drill-down's own bound, or one typed in the query string, checked as Django checks other lookups."""
+        if isinstance(value, datetime.datetime):
+            return value
+        try:
+            moment = self.model._meta.get_field(self.date_hierarchy).to_python(value)
+            if timezone.is_naive(moment):
+                moment = timezone.make_aware(moment)
+            moment.astimezone(datetime.timezone.utc)  # as the database is asked: OverflowError near year 1 or 9999
+        except (ValidationError, ValueError, OverflowError) as error:
+            raise IncorrectLookupParameters(error) from error
+        return moment
 
     def get_queryset(self, request, exclude_parameters=None):
         queryset = super().get_queryset(request, exclude_parameters)
@@ -599,7 +689,7 @@ class RelatedLinkInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(CappedCountAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(PublicEditMixin, ValidatedChangeListMixin, CappedCountAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = ["thumbnail", "headline", "provider", "published", "quality", "is_published", "topic_names"]
     list_display_links = ["headline"]
@@ -651,6 +741,9 @@ class ArticleAdmin(CappedCountAdminMixin, admin.ModelAdmin):
         # Articles come from the importer.
         return False
 
+    def public_objects(self, queryset):
+        return queryset.published()
+
     def get_readonly_fields(self, request, obj=None):
         readonly = list(ALWAYS_READONLY)
         if not self.has_editorial_permission(request, obj):
@@ -674,6 +767,16 @@ class ArticleAdmin(CappedCountAdminMixin, admin.ModelAdmin):
 
     def get_changelist(self, request, **kwargs):
         return ArticleChangeList
+
+    def lookup_allowed(self, lookup, value, request):
+        # Only what the list's filters and date drill-down read: Django would take any lookup on the
+        # article's columns, each a scan of the whole table.
+        field = self.date_hierarchy
+        drill_down = {f"{field}__{part}" for part in ("year", "month", "day", "gte", "lt")}
+        filters = {
+            name for spec in self.list_filter for name in (spec.parameter_name, getattr(spec, "search_parameter", None))
+        }
+        return lookup in drill_down or lookup in filters
 
     def get_changelist_form(self, request, **kwargs):
         widgets = {"quality": PlainNumberInput(), "is_published": PlainCheckboxInput()}
@@ -940,7 +1043,7 @@ def audit_value(value) -> str:
 
 
 @admin.register(EditorialChange)
-class EditorialChangeAdmin(CappedCountAdminMixin, admin.ModelAdmin):
+class EditorialChangeAdmin(ValidatedChangeListMixin, CappedCountAdminMixin, admin.ModelAdmin):
     list_display = ["changed_at", "article_link", "field", "old", "new", "user", "via"]
     list_display_links = ["changed_at"]
     list_filter = ["field", "via", ("user", StaffUserFilter), ("changed_at", admin.DateFieldListFilter)]
@@ -979,7 +1082,7 @@ class EditorialChangeAdmin(CappedCountAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(PublicEditMixin, ValidatedChangeListMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "article_count"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -988,6 +1091,9 @@ class TopicAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(article_total=article_count_of(TaggedTopic, "tag"))
 
+    def public_objects(self, queryset):
+        return queryset.filter(pk__in=topics_with_published_articles().values("pk"))
+
     @admin.display(description="articles", ordering="article_total")
     def article_count(self, topic):
         url = reverse("admin:articles_article_changelist") + f"?topic__id__exact={topic.pk}"
@@ -995,34 +1101,35 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 def article_count_of(model, field: str):
-    """A correlated ``COUNT`` of ``model`` rows pointing at the outer row, through ``field``'s index.
-
-    Unlike ``annotate(Count(...))`` (a GROUP BY over every article before the page's LIMIT), it is
-    evaluated only for the rows of the page: the list stays constant-time as articles grow.
-    """
-    rows = model._default_manager.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("*"))
-    return Coalesce(Subquery(rows.values("n")), Value(0), output_field=IntegerField())
+    """How many ``model`` rows point at the outer row through ``field``, for the rows of the page only."""
+    return correlated_count(model._default_manager.all(), field)
 
 
 @admin.register(RelatedLink)
-class RelatedLinkAdmin(CappedCountAdminMixin, admin.ModelAdmin):
+class RelatedLinkAdmin(PublicEditMixin, ValidatedChangeListMixin, CappedCountAdminMixin, admin.ModelAdmin):
     list_display = ["title", "source", "provider", "article"]
     list_select_related = ["source", "provider", "article"]
     search_fields = ["title", "url"]
     autocomplete_fields = ["source", "provider", "article"]
     ordering = ["-id"]
 
+    def public_objects(self, queryset):
+        return queryset.filter(source__in=Article.objects.published())
+
 
 @admin.register(ArticleImage)
-class ArticleImageAdmin(CappedCountAdminMixin, admin.ModelAdmin):
+class ArticleImageAdmin(PublicEditMixin, ValidatedChangeListMixin, CappedCountAdminMixin, admin.ModelAdmin):
     list_display = ["url", "article", "position", "width", "height"]
     list_select_related = ["article"]
     autocomplete_fields = ["article"]
     ordering = ["-id"]
 
+    def public_objects(self, queryset):
+        return queryset.filter(article__in=Article.objects.published())
+
 
 @admin.register(SourceFile)
-class SourceFileAdmin(CappedCountAdminMixin, admin.ModelAdmin):
+class SourceFileAdmin(ValidatedChangeListMixin, CappedCountAdminMixin, admin.ModelAdmin):
     list_display = ["path", "article", "imported_at"]
     list_select_related = ["article"]
     search_fields = ["path"]

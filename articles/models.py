@@ -4,12 +4,23 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models
 from django.db.models import Case, F, Prefetch, Q, Value, When
 from django.db.models.expressions import Expression
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
+from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
 QUALITY_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
+
+
+def correlated_count(rows: models.QuerySet, field: str) -> Expression:
+    """A ``COUNT`` of ``rows`` pointing at the outer row through ``field``'s index, as a subquery.
+
+    Unlike ``annotate(Count(...))`` (a GROUP BY over every related row before the page's LIMIT), it is
+    evaluated only for the rows a page returns: the lists stay constant-time as articles grow.
+    """
+    counted = rows.filter(**{field: models.OuterRef("pk")}).order_by().values(field).annotate(n=models.Count("*"))
+    return Coalesce(models.Subquery(counted.values("n")), Value(0), output_field=models.IntegerField())
 
 
 class Topic(TagBase):
@@ -278,8 +289,14 @@ class Article(models.Model):
             models.Index(fields=["title", "id"], condition=models.Q(is_published=True), name="article_published_title_idx"),
             # The admin dashboard's "imported per day".
             models.Index(fields=["first_imported_at"], name="article_first_imported_idx"),
-            # MAX(imported_at) is the public pages' validator (ETag/Last-Modified) on every request.
-            models.Index(fields=["imported_at"], name="article_imported_idx"),
+            # MAX(imported_at) of what readers see is part of the public pages' validator (newsdesk.conditional).
+            models.Index(
+                fields=["imported_at"], condition=models.Q(is_published=True), name="article_published_imported_idx"
+            ),
+            # Whether a provider has a published article, and how many: the API's providers for readers.
+            models.Index(
+                fields=["provider"], condition=models.Q(is_published=True), name="article_published_provider_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -417,7 +434,28 @@ class EditorialChange(models.Model):
 
     class Meta:
         ordering = ["-changed_at", "-id"]
-        indexes = [models.Index(fields=["article", "-changed_at"], name="editorial_change_article_idx")]
+        indexes = [
+            models.Index(fields=["article", "-changed_at"], name="editorial_change_article_idx"),
+            # The latest publication or withdrawal is part of the public pages' validator (newsdesk.conditional).
+            models.Index(
+                fields=["changed_at"], condition=models.Q(field="is_published"), name="editorial_publication_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_field_display()}: {self.old_value!r} → {self.new_value!r}"
+
+
+class PublicEdit(models.Model):
+    """An admin edit readers can see: of a published article (its images and links too), or of a topic or
+    provider that published articles show. The public pages' validators move with these and not with
+    other admin edits, which would tell readers that something unpublished changed."""
+
+    log_entry = models.OneToOneField(
+        "admin.LogEntry", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        help_text="The admin's record of the edit.",
+    )
+    changed_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"public edit at {self.changed_at:%Y-%m-%d %H:%M:%S}"

@@ -88,6 +88,18 @@ class Cursor:
     reverse: bool  # True: the page before the position
 
 
+def _is_plain_text(value) -> bool:
+    """A string the database can be asked about: no NUL (PostgreSQL refuses it) and no lone surrogate
+    (not encodable as UTF-8), which JSON's escapes can spell but no stored text holds."""
+    if not isinstance(value, str) or "\x00" in value:
+        return False
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class KeysetCursorPagination(BasePagination):
     cursor_query_param = "cursor"
     page_size_query_param = "page_size"
@@ -235,15 +247,18 @@ class KeysetCursorPagination(BasePagination):
             raise invalid
         try:
             payload = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode())
-        except (ValueError, binascii.Error, UnicodeDecodeError):
+        except (ValueError, binascii.Error, UnicodeDecodeError, RecursionError):
             raise invalid from None
         if not isinstance(payload, dict) or set(payload) - {"o", "p", "r"}:
             raise invalid
-        if payload.get("o") != self.key.token:
+        ordering = payload.get("o")
+        if not _is_plain_text(ordering) or len(ordering) > 40:
+            raise invalid  # never a cursor of ours, and not to be echoed in the message below
+        if ordering != self.key.token:
             raise ValidationError(
                 {
                     self.cursor_query_param: [
-                        f"This cursor was issued for ordering={payload.get('o')!s:.40}, not ordering={self.key.token}; "
+                        f"This cursor was issued for ordering={ordering}, not ordering={self.key.token}; "
                         "keep the same ordering while paging, or start again without a cursor."
                     ]
                 }
@@ -256,7 +271,7 @@ class KeysetCursorPagination(BasePagination):
             raise invalid
         try:
             value = self._decode_value(raw_value)
-        except (ValueError, TypeError, DjangoValidationError):
+        except (ValueError, TypeError, OverflowError, DjangoValidationError):
             raise invalid from None
         return Cursor(value=value, pk=pk, reverse=bool(payload.get("r", 0)))
 
@@ -272,6 +287,7 @@ class KeysetCursorPagination(BasePagination):
             value = parse_datetime(raw)
             if value is None or value.tzinfo is None:
                 raise ValueError("not an aware ISO 8601 date-time")
+            value.astimezone(dt.timezone.utc)  # OverflowError near year 1 or 9999: the database would raise it
             return value
         if isinstance(field, (models.IntegerField, models.AutoField)):
             if isinstance(raw, bool) or not isinstance(raw, int):
@@ -281,7 +297,7 @@ class KeysetCursorPagination(BasePagination):
                 raise ValueError("out of the column's range")
             return raw
         if isinstance(field, (models.CharField, models.TextField)):
-            if not isinstance(raw, str) or (field.max_length and len(raw) > field.max_length):
+            if not _is_plain_text(raw) or (field.max_length and len(raw) > field.max_length):
                 raise ValueError("not a text of the field's length")
             return raw
         raise ImproperlyConfigured(f"Cannot paginate by {field.name!r} ({type(field).__name__}).")

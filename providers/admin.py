@@ -3,14 +3,15 @@ from django.urls import reverse
 from django.utils import formats
 from django.utils.html import format_html
 
-from articles.admin import article_count_of
+from articles.admin import PublicEditMixin, ValidatedChangeListMixin, article_count_of
 from articles.models import Article
 
 from .models import Provider
+from .views import providers_with_published_articles
 
 
 @admin.register(Provider)
-class ProviderAdmin(admin.ModelAdmin):
+class ProviderAdmin(PublicEditMixin, ValidatedChangeListMixin, admin.ModelAdmin):
     list_display = ["name", "domain", "article_count", "created_at"]
     search_fields = ["name", "domain"]
     search_help_text = "Searches names and domains."
@@ -18,6 +19,9 @@ class ProviderAdmin(admin.ModelAdmin):
     ordering = ["name"]
     sortable_by = ["name", "domain", "article_count", "created_at"]
     show_facets = admin.ShowFacets.NEVER
+
+    def public_objects(self, queryset):
+        return queryset.filter(pk__in=providers_with_published_articles().values("pk"))
 
     def get_queryset(self, request):
         # Counted in the page's one query, only for the page's providers (see article_count_of).

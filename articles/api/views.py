@@ -1,8 +1,10 @@
 """Articles and topics in the REST API (``/api/v1/articles/``, ``/api/v1/topics/``).
 
 Who sees what is decided in ``visible_articles()``, where ``get_queryset()`` and the rows the
-article list and detail read both start: editors (``articles.view_article`` or ``change_article``)
-the whole catalogue, everyone else ``Article.objects.published()``.
+article list and detail read both start: editors (``articles.view_article`` or ``change_article``,
+``CallerScopeMixin.for_editor``) the whole catalogue, everyone else ``Article.objects.published()``.
+Topics and providers follow from it: anyone else sees those of published articles only, counted
+over published articles, as the public pages show them.
 Writes need the model permissions (``ArticlePermissions``): ``change_article`` and the editorial
 permission to PATCH, ``add_article`` to POST; they go through ``articles.services`` and the
 importer's loader, like the admin's and ``import_articles``'.
@@ -13,7 +15,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
@@ -28,8 +30,9 @@ from newsdesk.api_support import ConditionalGetMixin, requested_fields
 
 from ..filters import ORDERING_FIELDS, ArticleFilterSet, can_view_unpublished
 from ..ingest.load import REJECTED, import_mapping
-from ..models import Article, EditorialChange, Topic
+from ..models import Article, EditorialChange, TaggedTopic, Topic, correlated_count
 from ..services import article_publish, article_set_quality, article_unpublish
+from ..views import topics_with_published_articles
 from .permissions import ArticlePermissions
 from .rows import article_values, decode_nested
 from .serializers import (
@@ -77,6 +80,26 @@ INGEST_EXAMPLE = {
 def visible_articles(*, editor: bool) -> QuerySet:
     """Editors see the whole catalogue; everyone else what is published."""
     return Article.objects.all() if editor else Article.objects.published()
+
+
+def visible_topics(*, editor: bool) -> QuerySet:
+    """Editors see every topic; everyone else those of published articles (the others' pages are 404s),
+    each with ``article_count``: how many of the articles the caller sees are about it."""
+    topics = Topic.objects.all() if editor else topics_with_published_articles()
+    tagged = TaggedTopic.objects.filter(content_object__in=visible_articles(editor=False))
+    if editor:
+        tagged = TaggedTopic.objects.all()
+    return topics.annotate(article_count=correlated_count(tagged, "tag"))
+
+
+class CallerScopeMixin:
+    """The one answer to "does this caller see the whole catalogue?", for every API view."""
+
+    @cached_property
+    def for_editor(self) -> bool:
+        user = self.request.user
+        # Editors sign in (token or session), so the auth backends need not be asked about anonymous callers.
+        return user.is_authenticated and can_view_unpublished(user)
 
 
 def article_rows(*, editor: bool, fields: list[str]) -> QuerySet:
@@ -132,19 +155,13 @@ def _article_rows(editor: bool, fields: tuple[str, ...], alias: str) -> QuerySet
         },
     ),
 )
-class ArticleViewSet(ConditionalGetMixin, viewsets.GenericViewSet):
+class ArticleViewSet(CallerScopeMixin, ConditionalGetMixin, viewsets.GenericViewSet):
     permission_classes = [ArticlePermissions]
     lookup_field = "slug"
     lookup_value_regex = r"[-\w]+"
     serializer_class = ArticleSerializer
     filterset_class = ArticleFilterSet
     http_method_names = ["get", "head", "options", "post", "patch"]
-
-    @cached_property
-    def for_editor(self) -> bool:
-        user = self.request.user
-        # Editors sign in (token or session), so the auth backends need not be asked about anonymous callers.
-        return user.is_authenticated and can_view_unpublished(user)
 
     def get_queryset(self):
         return visible_articles(editor=self.for_editor)
@@ -229,26 +246,26 @@ class ArticleViewSet(ConditionalGetMixin, viewsets.GenericViewSet):
 @extend_schema_view(
     list=extend_schema(
         summary="List topics",
-        description="Every topic, by name, with the number of articles visible to you about it.",
+        description="Topics by name, with the number of articles visible to you about each: those of published "
+        "articles, or every topic for editors.",
         parameters=conditional_get_parameters(),
         responses={200: TopicSerializer(many=True), 304: not_modified_response(), **error_responses(400, 401, 406, 429)},
     ),
     retrieve=extend_schema(
         summary="Get a topic",
-        description="One topic by slug, with its article count.",
+        description="One topic by slug, with its article count. A topic that no article visible to you has "
+        "is a 404.",
         parameters=[TOPIC_SLUG, *conditional_get_parameters()],
         responses={200: TopicSerializer, 304: not_modified_response(), **error_responses(401, 404, 406, 429)},
     ),
 )
-class TopicViewSet(ConditionalGetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class TopicViewSet(
+    CallerScopeMixin, ConditionalGetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     lookup_field = "slug"
     lookup_value_regex = r"[-\w]+"
     serializer_class = TopicSerializer
     filter_backends: list = []
 
     def get_queryset(self):
-        if can_view_unpublished(self.request.user):
-            count = Count("tagged_articles")
-        else:
-            count = Count("tagged_articles", filter=Q(tagged_articles__content_object__is_published=True))
-        return Topic.objects.annotate(article_count=count).order_by("name", "pk")
+        return visible_topics(editor=self.for_editor).order_by("name", "pk")

@@ -635,6 +635,8 @@ def _apply_editorial_values(
 
     Fields an editor has set keep the editor's value, unless ``overwrite_editorial``: then the
     file wins, the editor's mark is cleared, and each change is audited as made by the import.
+    A change of the published flag is audited either way: readers see it (and the public pages'
+    validators move with it, newsdesk.conditional).
     """
     for field_name, lock in (("is_published", "published_set_by_editor"), ("quality", "quality_set_by_editor")):
         targets = [a for a in articles if overwrite_editorial or not existing[a.source_key][lock]]
@@ -652,7 +654,7 @@ def _apply_editorial_values(
                 lock: False,
             }
         )
-        if overwrite_editorial:
+        if overwrite_editorial or field_name == "is_published":
             editorial_changes_record(
                 EditorialChange(article_id=ids[a.source_key], field=field_name,
                                 old_value=existing[a.source_key][field_name], new_value=getattr(a, field_name),

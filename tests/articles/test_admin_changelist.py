@@ -200,6 +200,70 @@ def test_a_junk_filter_value_redirects_with_the_error_flag(editor_client, make_a
     assert response.status_code == 302 and response["Location"].endswith("?e=1")
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        pytest.param("published_at__gte=junk", id="junk-date"),
+        pytest.param("published_at__lt=9999-12-31T23:59:59-23:59", id="date-past-9999-in-utc"),
+        pytest.param("provider_q=%00", id="nul-in-provider-search"),
+        pytest.param("topic_q=%00", id="nul-in-topic-search"),
+        pytest.param("quality_band=%00", id="nul-in-a-choice"),
+        pytest.param("published_at__year=9999", id="year-whose-end-is-10000"),
+        pytest.param("published_at__year=99999999999", id="year-overflowing-datetime"),
+        pytest.param("published_at__month=13", id="month-without-year"),
+        pytest.param("provider__id__exact=%C2%B2", id="superscript-digit-id"),
+        pytest.param("provider__id__exact=99999999999999999999", id="id-past-64-bits"),
+        pytest.param("topic__id__exact=99999999999999999999", id="topic-id-past-64-bits"),
+    ],
+)
+def test_a_malformed_parameter_gets_the_error_flag_not_a_500(editor_client, make_article, query):
+    make_article()
+    response = editor_client.get(f"{CHANGELIST}?{query}")
+    assert response.status_code == 302 and response["Location"] == f"{CHANGELIST}?e=1"
+
+
+def test_a_date_bound_typed_in_the_query_string_filters_the_list(editor_client, make_article):
+    make_article(title="January", published_at=datetime.datetime(2024, 1, 5, tzinfo=datetime.timezone.utc))
+    make_article(title="March", published_at=datetime.datetime(2024, 3, 5, tzinfo=datetime.timezone.utc))
+    assert titles(editor_client.get(f"{CHANGELIST}?published_at__gte=2024-02-01")) == ["March"]
+    assert titles(editor_client.get(f"{CHANGELIST}?published_at__lt=2024-02-01")) == ["January"]
+
+
+def test_a_page_number_past_64_bits_is_answered_like_any_page_past_the_end(editor_client):
+    bulk_articles(1)
+    assert editor_client.get(f"{CHANGELIST}?p=99999999999999999999").status_code == 200  # one page: shown whole
+    bulk_articles(51, start=1)
+    response = editor_client.get(f"{CHANGELIST}?p=99999999999999999999")
+    assert response.status_code == 302 and response["Location"] == f"{CHANGELIST}?e=1"
+
+
+@pytest.mark.parametrize("query", ["title=x", "title__regex=(", "body__icontains=x", "heat__gt=1", "provider__name=x"])
+def test_only_the_lists_own_filters_are_accepted(editor_client, make_article, query):
+    make_article()
+    assert editor_client.get(f"{CHANGELIST}?{query}").status_code == 400
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/providers/provider/?name=%00",
+        "/admin/articles/topic/?name=%00",
+        "/admin/articles/editorialchange/?field=%00",
+        "/admin/articles/relatedlink/?url=%00",
+    ],
+)
+def test_a_nul_in_any_admin_list_lookup_gets_the_error_flag(admin_client, make_article, url):
+    make_article()
+    response = admin_client.get(url)
+    assert response.status_code == 302 and response["Location"].endswith("?e=1")
+
+
+@pytest.mark.parametrize("url", ["/admin/articles/topic/?name__regex=(", "/admin/articles/relatedlink/?url__iregex=["])
+def test_no_admin_list_takes_a_regular_expression(admin_client, make_article, url):
+    make_article()
+    assert admin_client.get(url).status_code == 400
+
+
 def test_date_hierarchy_links_only_periods_that_have_articles(editor_client, make_article):
     for year, month, day in [(2022, 5, 3), (2024, 2, 10), (2024, 2, 11), (2024, 7, 1)]:
         make_article(published_at=datetime.datetime(year, month, day, 9, tzinfo=datetime.timezone.utc))

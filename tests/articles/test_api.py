@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from articles.api.rows import parse_datetime_value
 from articles.api.serializers import EDITOR_FIELDS, PUBLIC_FIELDS, ArticleSerializer, iso_datetime, iso_datetime_from_json
-from articles.models import Article, RelatedLink, Topic
-from articles.services import article_publish
+from articles.models import Article, RelatedLink, TaggedTopic, Topic
+from articles.services import article_publish, article_unpublish
 from tests.articles.api_support import results, seed, token_client
 
 # --------------------------------------------------------------------------- visibility
@@ -278,6 +278,37 @@ def test_topics_list_with_counts_of_visible_articles(api, editor_api, build_cata
     assert as_editor == {"ai": 3, "politics": 2, "science": 3}
 
 
+def test_a_topic_of_unpublished_articles_only_is_not_shown_to_readers(api, editor_api, build_catalogue, make_article):
+    build_catalogue(1)
+    embargoed = Topic.objects.create(name="Embargoed", slug="embargoed")
+    draft = make_article(is_published=False)
+    TaggedTopic.objects.create(content_object=draft, tag=embargoed)
+    Topic.objects.create(name="Unused", slug="unused")
+    listed = {item["slug"] for item in results(api.get("/api/v1/topics/"))}
+    assert "embargoed" not in listed and "unused" not in listed
+    assert api.get("/api/v1/topics/embargoed/").status_code == 404
+    assert api.get(embargoed.get_absolute_url()).status_code == 404  # as the public page says
+    assert editor_api.get("/api/v1/topics/embargoed/").json()["article_count"] == 1
+    assert {"embargoed", "unused"} <= {item["slug"] for item in results(editor_api.get("/api/v1/topics/"))}
+
+    article_publish(article=draft)
+    assert api.get("/api/v1/topics/embargoed/").json()["article_count"] == 1
+    article_unpublish(article=draft)
+    assert api.get("/api/v1/topics/embargoed/").status_code == 404
+
+
+@pytest.mark.parametrize("catalogue_size", [3, 40])
+def test_an_editors_topics_cost_a_constant_number_of_queries(
+    editor_api, build_catalogue, django_assert_max_num_queries, catalogue_size
+):
+    build_catalogue(catalogue_size)
+    # The token, its user and the user's permissions, then the page.
+    with django_assert_max_num_queries(4):
+        assert len(results(editor_api.get("/api/v1/topics/?page_size=100"))) == 3
+    with django_assert_max_num_queries(4):
+        assert editor_api.get("/api/v1/topics/ai/").status_code == 200
+
+
 def test_topic_detail(api, build_catalogue):
     build_catalogue(1)
     data = api.get("/api/v1/topics/ai/").json()
@@ -295,12 +326,12 @@ def test_topic_detail(api, build_catalogue):
     assert api.get("/api/v1/topics/nope/").status_code == 404
 
 
-def test_topics_are_listed_by_name_and_paginated(api, db):
+def test_topics_are_listed_by_name_and_paginated(editor_api, db):
     for name in ["Zebra", "apple", "Mango", "Kiwi", "Banana"]:
         Topic.objects.create(name=name, slug=name.lower())
-    first = api.get("/api/v1/topics/?page_size=2").json()
-    second = api.get(first["next"]).json()
-    third = api.get(second["next"]).json()
+    first = editor_api.get("/api/v1/topics/?page_size=2").json()
+    second = editor_api.get(first["next"]).json()
+    third = editor_api.get(second["next"]).json()
     names = [item["name"] for page in (first, second, third) for item in page["results"]]
     assert sorted(names, key=str.casefold) == sorted(["Zebra", "apple", "Mango", "Kiwi", "Banana"], key=str.casefold)
     assert len(set(names)) == 5 and third["next"] is None

@@ -170,3 +170,30 @@ def test_no_request_counts_the_table(api, editor_api, build_catalogue):
         editor_api.get("/api/v1/articles/?is_published=true")
     assert queries.captured_queries
     assert not [q["sql"] for q in queries.captured_queries if "COUNT(*)" in q["sql"].upper() and "GROUP BY" not in q["sql"]]
+
+
+@pytest.mark.parametrize("value", ["a\x00b", "\ud800", "title \udfff"], ids=["nul", "lone-high-surrogate", "lone-low-surrogate"])
+def test_a_title_cursor_holding_what_no_title_holds_is_a_400(api, build_catalogue, value):
+    # json.dumps escapes both, so they reach the database unless the cursor is refused:
+    # PostgreSQL rejects NUL, and neither driver can encode a lone surrogate.
+    build_catalogue(2)
+    response = api.get("/api/v1/articles/", {"ordering": "title", "cursor": make_cursor({"o": "title", "p": [value, 1]})})
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"cursor": ["Invalid cursor: use the next or previous link as given."]}
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        make_cursor({"o": "\ud800", "p": ["x", 1]}),  # echoed in the ordering message, it could not be encoded
+        make_cursor({"o": "-published_at", "p": ["0001-01-01T00:00:00+23:59", 1]}),  # before year 1 in UTC
+        make_cursor({"o": "-published_at", "p": ["9999-12-31T23:59:59-23:59", 1]}),  # after 9999 in UTC
+        base64.urlsafe_b64encode(b"[" * 1500).decode(),  # nested past the JSON decoder's recursion limit
+    ],
+    ids=["surrogate-ordering", "before-year-1", "after-year-9999", "deep-nesting"],
+)
+def test_a_cursor_that_would_break_decoding_or_the_query_is_a_400(api, build_catalogue, cursor):
+    build_catalogue(2)
+    response = api.get("/api/v1/articles/", {"cursor": cursor})
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["cursor"]
