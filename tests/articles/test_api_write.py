@@ -349,6 +349,25 @@ def test_ingest_over_the_size_limit_is_a_413(editor_api, settings):
     assert not Article.objects.exists()
 
 
+@pytest.mark.parametrize("limit", [None, 4_000_000])
+def test_an_ingest_body_over_the_limit_is_a_413_however_large(editor_api, settings, limit):
+    # Over Django's own request limit (DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB) too: still the documented 413.
+    if limit:
+        settings.NEWSDESK_IMPORT_MAX_BYTES = limit
+    size = max(settings.NEWSDESK_IMPORT_MAX_BYTES + 100_000, settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 100_000)
+    response = editor_api.post("/api/v1/articles/", {**ingest_mapping(), "body": "x" * size}, format="json")
+    assert response.status_code == 413
+    assert response.json()["code"] == "too_large"
+    assert not Article.objects.exists()
+
+
+def test_an_ingest_body_under_a_raised_limit_is_read_past_djangos_own(editor_api, settings):
+    settings.NEWSDESK_IMPORT_MAX_BYTES = 4_000_000
+    response = editor_api.post("/api/v1/articles/", {**ingest_mapping(), "body": "x" * 3_000_000}, format="json")
+    assert response.status_code == 201, response.content
+    assert len(Article.objects.get().body) == 3_000_000
+
+
 def test_ingested_html_is_stored_as_text_and_served_as_json(editor_api, api):
     payload = ingest_mapping(title="<script>alert(1)</script> Rates", published=True)
     response = editor_api.post("/api/v1/articles/", payload, format="json")
