@@ -6,6 +6,10 @@ are resolved once; articles are upserted on their identity (``source_key``); the
 topics and related links are replaced; related links are resolved to catalogue articles in
 both directions, in the batch's transaction and once more after it commits. Editorial fields an
 editor has set are never overwritten unless ``overwrite_editorial`` is asked for.
+
+The API's ingest (``import_mapping``) is the same writer through another door: it may update an
+existing article only with ``articles.update_article_content``, never changes an existing
+article's editorial fields, and audits what it changes (``services.articles_content_update``).
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ from newsdesk.caching import catalogue_changed
 from providers.services import providers_ensure
 
 from ..models import Article, ArticleImage, EditorialChange, RelatedLink, SourceFile, TaggedTopic, Topic
-from ..services import editorial_changes_record
+from ..services import articles_content_update, editorial_changes_record
 from .rows import (
     ARTICLE_COLUMNS, IMAGE_COLUMNS, RELATED_COLUMNS, RELATED_URL, PreparedArticle, PreparedFile, prepare_article,
     prepare_many, start_worker,
@@ -324,17 +328,26 @@ class _Candidate:
     report: FileReport
     data: bytes = b""
     article: PreparedArticle | None = None
+    # Its article's content was changed outside the importer since this file was last imported.
+    after_outside_change: bool = False
 
 
 def _prepare_batch(batch: Sequence[ArticleFile], *, max_bytes: int, skip_unchanged: bool) -> list[_Candidate]:
-    """Read and hash each file; a file whose hash is the one last imported from its path is unchanged."""
+    """Read and hash each file; a file whose hash is the one last imported from its path is unchanged.
+
+    A forgotten hash ("") means the article was changed outside the importer since: the file is
+    never skipped, and rewriting the article from it is audited.
+    """
     candidates = [_read(file, max_bytes) for file in batch]
     readable = [c for c in candidates if c.report.outcome != REJECTED]
-    if skip_unchanged and readable:
+    if readable:
         known = dict(select_rows(SourceFile, ("path", "content_hash"), "path", [c.file.path for c in readable],
                                  not_null="article"))
         for candidate in readable:
-            if known.get(candidate.file.path) == candidate.content_hash:
+            remembered = known.get(candidate.file.path)
+            if remembered == "":
+                candidate.after_outside_change = True
+            elif skip_unchanged and remembered == candidate.content_hash:
                 candidate.report.outcome = UNCHANGED
                 candidate.data = b""
     return candidates
@@ -408,6 +421,14 @@ def _take_result(candidate: _Candidate, prepared: PreparedFile) -> None:
         candidate.report.messages = [prepared.message]
 
 
+class UpdateRefused(Exception):
+    """The article is in the catalogue already, and whoever sent it may not update it."""
+
+
+class _CreatedMeanwhile(Exception):
+    """An article planned as new was created by a concurrent writer before this one wrote it."""
+
+
 class _CatalogueWriter:
     """Writes the batches of one import, a transaction each.
 
@@ -415,11 +436,22 @@ class _CatalogueWriter:
     the database only about providers and topics they bring in new (or a logo for a provider
     that may lack one). A batch the database refuses is retried file by file, with the ids
     forgotten first: one of them may have been deleted meanwhile.
+
+    ``via`` is the door: the importer (editorial values follow the files, within the editors'
+    locks; a rewrite of content changed outside the importer is audited) or the API (an existing
+    article's editorial values are never touched, and every update is audited as made by
+    ``user``; without ``may_update``, an existing article is refused with ``UpdateRefused``).
     """
 
-    def __init__(self, *, dry_run: bool, overwrite_editorial: bool) -> None:
+    def __init__(
+        self, *, dry_run: bool, overwrite_editorial: bool, via: str = EditorialChange.Via.IMPORT, user=None,
+        may_update: bool = True,
+    ) -> None:
         self.dry_run = dry_run
         self.overwrite_editorial = overwrite_editorial
+        self.via = via
+        self.user = user
+        self.may_update = may_update
         self.provider_ids: dict[str, int] = {}
         self.with_logo: set[str] = set()  # domains whose provider has been offered a logo: it has one
         self.topic_ids: dict[str, int] = {}
@@ -489,6 +521,8 @@ class _CatalogueWriter:
                 Article, PLANNED_FIELDS, "source_key", keys
             )
         }
+        if existing and not self.may_update:
+            raise UpdateRefused(sorted(existing))
         fingerprints = {key: row["content_hash"] for key, row in existing.items()}
         latest: dict[str, _Candidate] = {}
         changed: set[str] = set()
@@ -519,11 +553,18 @@ class _CatalogueWriter:
         to_write = [c for key, c in latest.items() if key in changed]
         article_ids: dict[str, int] = {}
         if to_write:
-            article_ids, inserted = self._write_articles(to_write, existing, now=now)
+            audited = [
+                existing[c.article.source_key]["id"] for c in to_write
+                if c.article.source_key in existing and (self.via != EditorialChange.Via.IMPORT or c.after_outside_change)
+            ]
+            with articles_content_update(articles=audited, user=self.user, via=self.via):
+                article_ids, inserted = self._write_articles(to_write, existing, now=now)
             # Planned before a concurrent import's creation of the same article was committed: an update.
-            for candidate in candidates:
-                if candidate.report.outcome == CREATED and candidate.article.source_key not in inserted:
-                    candidate.report.outcome = UPDATED
+            created_meanwhile = [c for c in candidates if c.report.outcome == CREATED and c.article.source_key not in inserted]
+            if created_meanwhile and self.via != EditorialChange.Via.IMPORT:
+                raise _CreatedMeanwhile  # rolled back: planned again, it is an update (permission, audit)
+            for candidate in created_meanwhile:
+                candidate.report.outcome = UPDATED
         all_ids = {key: row["id"] for key, row in existing.items()} | article_ids
         # One row per path: PostgreSQL refuses an upsert that touches the same row twice.
         source_files = {
@@ -564,7 +605,8 @@ class _CatalogueWriter:
             ids = dict(select_rows(Article, ("source_key", "id"), "source_key", [a.source_key for a in articles]))
             inserted = {a.source_key for a in articles if a.source_key not in existing}
         updated = [a for a in articles if a.source_key in existing]
-        if updated:
+        if updated and self.via == EditorialChange.Via.IMPORT:
+            # Through the API, an existing article's editorial values change only by PATCH (audited services).
             _apply_editorial_values(updated, existing, ids, overwrite_editorial=self.overwrite_editorial)
 
         # Children are replaced for every written article, not only those planned as updates: a
@@ -892,12 +934,17 @@ class MappingImport:
     article_id: int | None = None
 
 
-def import_mapping(mapping, *, body: str = "", source_path: str = "api") -> MappingImport:
+def import_mapping(
+    mapping, *, body: str = "", source_path: str = "api", user=None, may_update: bool = False,
+) -> MappingImport:
     """Import one article given as a mapping with the file format's keys (the JSON posted to the API).
 
     Validated by ``parse_mapping`` exactly like a file's front matter, and written by the same
-    code as ``import_files`` in one transaction: created, updated or unchanged on the article's
-    canonical URL, editorial values an editor has set kept.
+    code as ``import_files`` in one transaction: created or, on the canonical URL of an article
+    of the catalogue, updated or unchanged. Updating needs ``may_update`` (else ``UpdateRefused``
+    is raised and nothing is written), leaves the article's editorial values as they are (the
+    mapping's ``published`` and ``quality`` count only for a new article), and is audited as made
+    by ``user`` via the API; the files the article was imported from then no longer match it.
     """
     from .parse import parse_mapping
 
@@ -905,18 +952,31 @@ def import_mapping(mapping, *, body: str = "", source_path: str = "api") -> Mapp
     if result.article is None:
         return MappingImport(outcome=REJECTED, problems=list(result.problems), warnings=list(result.warnings))
     article = result.article
-    candidate = _Candidate(
-        file=ArticleFile(path="", display=source_path, source_path=source_path),
-        content_hash=article.fingerprint,
-        report=FileReport(path=source_path, outcome=""),
-        article=prepare_article(article, datetimes_as_text=_datetimes_as_text()),
-    )
-    try:
-        with transaction.atomic():
-            urls = _CatalogueWriter(dry_run=False, overwrite_editorial=False)._plan_and_write([candidate])
-    except DatabaseError as error:
-        return MappingImport(outcome=REJECTED, problems=[f"the database refused it ({_first_line(error)})"],
-                             warnings=list(article.warnings))
+    prepared = prepare_article(article, datetimes_as_text=_datetimes_as_text())
+    for attempt in range(2):
+        candidate = _Candidate(
+            file=ArticleFile(path="", display=source_path, source_path=source_path),
+            content_hash=article.fingerprint,
+            report=FileReport(path=source_path, outcome=""),
+            article=prepared,
+        )
+        writer = _CatalogueWriter(
+            dry_run=False, overwrite_editorial=False, via=EditorialChange.Via.API, user=user, may_update=may_update
+        )
+        try:
+            with transaction.atomic():
+                # Held until the commit: nobody changes the article between the plan's read and the write.
+                Article.objects.select_for_update().filter(source_key=article.source_key).values_list("id").first()
+                urls = writer._plan_and_write([candidate])
+        except _CreatedMeanwhile:
+            if attempt:
+                return MappingImport(outcome=REJECTED, problems=["it was being created by another writer; send it again"],
+                                     warnings=list(article.warnings))
+            continue
+        except DatabaseError as error:
+            return MappingImport(outcome=REJECTED, problems=[f"the database refused it ({_first_line(error)})"],
+                                 warnings=list(article.warnings))
+        break
     _link_again_after_commit(urls)
     article_id = Article.objects.filter(source_key=article.source_key).values_list("id", flat=True).first()
     return MappingImport(outcome=candidate.report.outcome, warnings=list(article.warnings), article_id=article_id)

@@ -225,13 +225,13 @@ def test_ingest_creates_an_article_with_the_importers_rules(editor_api, api_edit
     assert article.source_path == "api"
 
 
-def test_ingest_again_is_unchanged_then_updated_keeping_editorial_decisions(editor_api, api_editor):
-    assert editor_api.post("/api/v1/articles/", ingest_mapping(), format="json").status_code == 201
-    again = editor_api.post("/api/v1/articles/", ingest_mapping(), format="json")
+def test_ingest_again_is_unchanged_then_updated_keeping_editorial_decisions(pipeline_api, api_editor):
+    assert pipeline_api.post("/api/v1/articles/", ingest_mapping(), format="json").status_code == 201
+    again = pipeline_api.post("/api/v1/articles/", ingest_mapping(), format="json")
     assert again.status_code == 200 and again.json()["outcome"] == "unchanged"
     article = Article.objects.get()
     article_set_quality(article=article, quality=95, user=api_editor)
-    changed = editor_api.post("/api/v1/articles/", ingest_mapping(title="A better title", quality=10), format="json")
+    changed = pipeline_api.post("/api/v1/articles/", ingest_mapping(title="A better title", quality=10), format="json")
     assert changed.status_code == 200 and changed.json()["outcome"] == "updated"
     article.refresh_from_db()
     assert (article.title, article.quality) == ("A better title", 95)
