@@ -6,7 +6,8 @@ Who may change what (see also the README):
   ``articles.change_article`` and ``articles.change_article_editorial`` (the Editors group).
 - Content and source fields come from the pipeline (a re-import rewrites them): read-only to
   everyone but superusers. The identity and provenance fields are read-only to everyone.
-Every editorial write goes through ``articles.services`` and is audited (``EditorialChange``).
+Every editorial write goes through ``articles.services`` and is audited (``EditorialChange``); so
+is a superuser's content correction, which lasts until the next import of the article's file.
 
 Every list costs a fixed number of queries: counts are capped (``CappedCountPaginator``), the date
 hierarchy uses index lookups instead of a DISTINCT over every row, and the provider and topic
@@ -51,7 +52,7 @@ from .models import (
 from .views import topics_with_published_articles
 
 EDITORIAL_FIELDS = ("is_published", "quality", "scheduled_publish_at")
-# The pipeline's: editable by superusers only (a later import of a changed file rewrites them anyway).
+# The pipeline's: editable by superusers only (the next import of the article's file restores them).
 CONTENT_FIELDS = (
     "title", "excerpt", "body", "original_url", "amp_url", "cdn_amp_url", "provider", "published_at",
     "category", "article_type", "heat", "topics",
@@ -723,7 +724,7 @@ class ArticleAdmin(PublicEditMixin, ValidatedChangeListMixin, CappedCountAdminMi
                 "secured_summary", "extra_display", "slug", "source_key", "source_path", "content_hash",
                 "first_imported_at", "imported_at",
             ],
-            "description": "As imported from the pipeline's file; a later import of a changed file rewrites it.",
+            "description": "As imported from the pipeline's file; the next import rewrites it from the file when either has changed.",
             "classes": ["collapse"],
         }),
         ("Audit trail", {"fields": ["editorial_history"]}),
@@ -896,15 +897,12 @@ class ArticleAdmin(PublicEditMixin, ValidatedChangeListMixin, CappedCountAdminMi
             rows, full_list,
         )
 
-    # Saving: editorial fields go through the audited services, never through a plain save.
+    # Saving: editorial fields go through the audited services, never through a plain save; a
+    # superuser's content correction is audited too (``save_related``).
 
     def save_model(self, request, obj, form, change):
         if not change:
             return super().save_model(request, obj, form, change)
-        content = [name for name in form.changed_data if name not in EDITORIAL_FIELDS and name != "topics"]
-        if content:
-            # Only what the form changed: a concurrent import's other fields stay as written.
-            obj.save(update_fields=content)
         editorial = {name: form.cleaned_data[name] for name in EDITORIAL_FIELDS if name in form.changed_data}
         if not editorial:
             return
@@ -924,6 +922,18 @@ class ArticleAdmin(PublicEditMixin, ValidatedChangeListMixin, CappedCountAdminMi
         except ValidationError as error:
             # The form checked these; this is a race with another editor. Roll back and say so.
             raise PermissionDenied("; ".join(error.messages)) from error
+
+    def save_related(self, request, form, formsets, change):
+        content = [name for name in form.changed_data if name not in EDITORIAL_FIELDS and name != "topics"]
+        corrected = content or "topics" in form.changed_data or any(formset.has_changed() for formset in formsets)
+        if not change or not corrected:
+            return super().save_related(request, form, formsets, change)
+        # Each changed field is audited, and the next import of the article's file restores the file's version.
+        with services.articles_content_update(articles=[form.instance.pk], user=request.user, via=EditorialChange.Via.ADMIN):
+            if content:
+                # Only what the form changed: a concurrent import's other fields stay as written.
+                form.instance.save(update_fields=content)
+            super().save_related(request, form, formsets, change)
 
     def changelist_view(self, request, extra_context=None):
         if request.method == "POST" and "_save" in request.POST and IS_POPUP_VAR not in request.GET:

@@ -306,6 +306,8 @@ class Article(models.Model):
         ]
         permissions = [
             ("change_article_editorial", "Can publish, unpublish, schedule and score articles"),
+            # For the pipeline's own account; the Editors group does not hold it.
+            ("update_article_content", "Can update an existing article's content through the ingest API"),
         ]
 
     def __str__(self) -> str:
@@ -407,12 +409,35 @@ class SourceFile(models.Model):
 
 
 class EditorialChange(models.Model):
-    """Audit trail: who changed an article's published flag or quality, when, from what to what."""
+    """Audit trail: who changed what in an article, when, from what to what, and through which door.
+
+    Editorial decisions (published flag, quality, schedule) and content changes made outside the
+    importer (an article re-posted to the API, a correction in the admin), field by field. A long
+    value (body, excerpt, images, …) is recorded as its size and a hash, not copied.
+    """
 
     class Field(models.TextChoices):
         IS_PUBLISHED = "is_published", "published"
         QUALITY = "quality", "quality"
         SCHEDULED_PUBLISH_AT = "scheduled_publish_at", "scheduled publication"
+        # Content
+        TITLE = "title", "title"
+        URL = "url", "canonical URL"
+        EXCERPT = "excerpt", "excerpt"
+        BODY = "body", "body"
+        PUBLISHED_AT = "published_at", "source date"
+        ORIGINAL_URL = "original_url", "original URL"
+        AMP_URL = "amp_url", "AMP URL"
+        CDN_AMP_URL = "cdn_amp_url", "AMP cache URL"
+        CATEGORY = "category", "category"
+        ARTICLE_TYPE = "article_type", "type"
+        HEAT = "heat", "heat"
+        PROVIDER = "provider", "provider"
+        TOPICS = "topics", "topics"
+        IMAGES = "images", "images"
+        RELATED = "related", "related links"
+        SECURED = "secured", "secured payload"
+        EXTRA = "extra", "unknown keys"
 
     class Via(models.TextChoices):
         ADMIN = "admin", "admin"

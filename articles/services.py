@@ -1,5 +1,9 @@
 """Every editorial write goes through here, so the admin, the API, the importer and the scheduler share one audited path.
 
+So does every content change made outside the importer (``articles_content_update``): an article
+re-posted to the API, a correction in the admin. It is audited field by field, and the article
+stops matching the files it was imported from, so the next import of one of them restores it.
+
 An editor's decision (publish, unpublish, score) also marks the field as set by an editor,
 which protects it from being overwritten by a later import of the article's file. Once the
 change is committed it is logged (``newsdesk.editorial``) and the cached listings, feeds and API
@@ -13,10 +17,12 @@ travel through Python.) The single-article functions are the same path with one 
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import hashlib
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
 
@@ -27,7 +33,7 @@ from django.utils import timezone
 
 from newsdesk.caching import catalogue_changed
 
-from .models import Article, EditorialChange
+from .models import Article, ArticleImage, EditorialChange, RelatedLink, SourceFile, TaggedTopic
 
 editorial_log = logging.getLogger("newsdesk.editorial")
 # The articles a log line names, with their old values; the line always has the full count.
@@ -50,8 +56,11 @@ EDITOR_PERMISSIONS = [
     ("articles", "view_articleimage"),
     ("articles", "view_editorialchange"),
     ("providers", "view_provider"),
+    # Never articles.update_article_content: editors create articles through the API, never rewrite them.
 ]
 EDITORIAL_PERMISSION = "articles.change_article_editorial"
+# Updating an existing article's content through the ingest API: the pipeline's account, never the Editors group.
+CONTENT_UPDATE_PERMISSION = "articles.update_article_content"
 
 ArticleSelection = QuerySet | Iterable[int]
 
@@ -161,6 +170,117 @@ def validate_quality(quality: int | None) -> None:
 def editorial_changes_record(changes: Iterable[EditorialChange]) -> list[EditorialChange]:
     """Write audit rows in one query (callers pass only real changes)."""
     return EditorialChange.objects.bulk_create(list(changes))
+
+
+# --- Content changed outside the importer ----------------------------------------------------------
+
+# Recorded old → new; the others as their size and a hash (a body can be megabytes; ``secured`` is never shown).
+CONTENT_AS_IS = ("title", "url", "original_url", "amp_url", "cdn_amp_url", "category", "article_type", "heat")
+CONTENT_AS_DIGEST = ("excerpt", "body", "secured")
+
+
+@contextlib.contextmanager
+def articles_content_update(*, articles: Iterable[int], user=None, via: str) -> Iterator[None]:
+    """Audit the content that the code inside the block writes to ``articles`` (ids).
+
+    One ``EditorialChange`` per changed field (who, when, via, old → new), in the block's
+    transaction. Unless ``via`` is the importer, a changed article also stops matching its files:
+    the content hashes remembered for them are forgotten, and so is the article's fingerprint
+    unless the block wrote a new one. The next import of any of those files then rewrites the
+    article from it, whatever the file's own hash, and records that as an import update.
+    The number of queries does not depend on the number of articles.
+    """
+    ids = sorted({int(pk) for pk in articles})
+    if not ids:
+        yield
+        return
+    user = _real_user(user)
+    db = router.db_for_write(Article)
+    with transaction.atomic(using=db):
+        before = _content_snapshots(ids)
+        yield
+        after = _content_snapshots(ids)
+        changes = [
+            EditorialChange(article_id=pk, field=name, old_value=old, new_value=after[pk][name], user=user, via=via)
+            for pk in ids
+            if pk in before and pk in after
+            for name, old in before[pk].items()
+            if name != "content_hash" and old != after[pk][name]
+        ]
+        if not changes:
+            return
+        editorial_changes_record(changes)
+        changed = sorted({change.article_id for change in changes})
+        if via != EditorialChange.Via.IMPORT:
+            SourceFile.objects.filter(article_id__in=changed).exclude(content_hash="").update(content_hash="")
+            unchanged_fingerprint = [pk for pk in changed if after[pk]["content_hash"] == before[pk]["content_hash"]]
+            if unchanged_fingerprint:
+                Article.objects.filter(pk__in=unchanged_fingerprint).update(content_hash="")
+        fields = {}
+        for change in changes:
+            fields.setdefault(change.article_id, []).append(change.field)
+        transaction.on_commit(partial(_content_change_committed, fields=fields, user=user, via=via), using=db)
+
+
+def _content_snapshots(ids: list[int]) -> dict[int, dict]:
+    """The audited content of each article, as the audit trail records it, plus its fingerprint: four queries."""
+    snapshots = {}
+    for row in Article.objects.filter(pk__in=ids).values(
+        "pk", *CONTENT_AS_IS, "published_at", "provider__domain", *CONTENT_AS_DIGEST, "extra", "content_hash"
+    ):
+        snapshots[row["pk"]] = {
+            **{name: row[name] for name in CONTENT_AS_IS},
+            "published_at": audit_time(row["published_at"]) if row["published_at"] else None,
+            "provider": row["provider__domain"],
+            **{name: _digest(row[name]) for name in CONTENT_AS_DIGEST},
+            "extra": _digest(json.dumps(row["extra"], sort_keys=True) if row["extra"] else ""),
+            "content_hash": row["content_hash"],
+        }
+    topics = _by_article(TaggedTopic.objects.filter(content_object__in=ids).order_by("content_object", "position", "id")
+                         .values_list("content_object", "tag__name"))
+    images = _by_article(ArticleImage.objects.filter(article__in=ids).order_by("article", "position")
+                         .values_list("article", "url", "width", "height", "is_cached", "title"))
+    # Which catalogue article a link resolves to is not content: ``article`` is left out.
+    related = _by_article(RelatedLink.objects.filter(source__in=ids).order_by("source", "position").values_list(
+        "source", "title", "excerpt", "url", "amp_url", "cdn_amp_url", "published_at", "article_type", "provider",
+        "quality", "images", "extra",
+    ))
+    for pk, snapshot in snapshots.items():
+        snapshot["topics"] = ", ".join(name for (name,) in topics.get(pk, []))
+        snapshot["images"] = _digest(repr(images.get(pk, [])), count=len(images.get(pk, [])), unit="image")
+        snapshot["related"] = _digest(repr(related.get(pk, [])), count=len(related.get(pk, [])), unit="related link")
+    return snapshots
+
+
+def _by_article(rows) -> dict[int, list[tuple]]:
+    """``(article id, *values)`` rows as ``{article id: [values, …]}``, in their order."""
+    grouped: dict[int, list[tuple]] = {}
+    for pk, *values in rows:
+        grouped.setdefault(pk, []).append(tuple(values))
+    return grouped
+
+
+def _digest(text: str, *, count: int | None = None, unit: str = "character") -> str:
+    """A long value as the audit trail records it: its size and the start of its SHA-256 ("" for none)."""
+    count = len(text) if count is None else count
+    if not count:
+        return ""
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return f"{count:,} {unit}{'' if count == 1 else 's'}, sha256 {digest}"
+
+
+def _content_change_committed(*, fields: dict[int, list[str]], user, via: str) -> None:
+    username = user.get_username() if user else None
+    editorial_log.info(
+        "content of %d article(s) changed by %s via %s", len(fields), username or "nobody", via,
+        extra={
+            "article_count": len(fields),
+            "articles": [{"id": pk, "fields": names} for pk, names in list(fields.items())[:LOGGED_ARTICLES]],
+            "user": username,
+            "via": via,
+        },
+    )
+    catalogue_changed()
 
 
 def editor_create(*, username: str, email: str = "", password: str | None = None):

@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 from articles.models import Article, ArticleImage, RelatedLink, TaggedTopic, Topic
 from articles.services import article_publish
 from providers.models import Provider
-from tests.articles.api_support import BASE_DATE, EDITOR_PERMISSIONS, token_client, user_with
+from tests.articles.api_support import BASE_DATE, EDITOR_PERMISSIONS, PIPELINE_PERMISSIONS, token_client, user_with
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -160,6 +160,17 @@ def api_editor(db, django_user_model):
 def editor_api(api_editor):
     """An API client authenticated as ``api_editor`` with a token."""
     return token_client(api_editor)
+
+
+@pytest.fixture
+def pipeline_user(db, django_user_model):
+    """The pipeline's account: it creates articles and updates their content through the API, and curates nothing."""
+    return user_with(django_user_model, "pipeline", PIPELINE_PERMISSIONS)
+
+
+@pytest.fixture
+def pipeline_api(pipeline_user):
+    return token_client(pipeline_user)
 
 
 @pytest.fixture

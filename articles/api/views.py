@@ -7,7 +7,9 @@ Topics and providers follow from it: anyone else sees those of published article
 over published articles, as the public pages show them.
 Writes need the model permissions (``ArticlePermissions``): ``change_article`` and the editorial
 permission to PATCH, ``add_article`` to POST; they go through ``articles.services`` and the
-importer's loader, like the admin's and ``import_articles``'.
+importer's loader, like the admin's and ``import_articles``'. A POST of an article already in the
+catalogue also needs ``articles.update_article_content`` (the pipeline's account, not the Editors
+group's), never changes its editorial values and is audited.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from newsdesk.api_errors import error_body
@@ -29,9 +31,9 @@ from newsdesk.api_schema import conditional_get_parameters, error_responses, not
 from newsdesk.api_support import ConditionalGetMixin, requested_fields
 
 from ..filters import ORDERING_FIELDS, ArticleFilterSet, can_view_unpublished
-from ..ingest.load import REJECTED, import_mapping
+from ..ingest.load import REJECTED, UpdateRefused, import_mapping
 from ..models import Article, EditorialChange, TaggedTopic, Topic, correlated_count
-from ..services import article_publish, article_set_quality, article_unpublish
+from ..services import CONTENT_UPDATE_PERMISSION, article_publish, article_set_quality, article_unpublish
 from ..views import topics_with_published_articles
 from .permissions import ArticlePermissions
 from .rows import article_values, decode_nested
@@ -140,17 +142,27 @@ def _article_rows(editor: bool, fields: tuple[str, ...], alias: str) -> QuerySet
         responses={200: ArticleSerializer, **error_responses(400, 401, 403, 404, 406, 413, 415, 429)},
     ),
     create=extend_schema(
-        summary="Ingest an article (editors)",
+        summary="Ingest an article (editors create; the pipeline's account also updates)",
         description="One article as a JSON object with the keys of the article file format (`webUrl` or "
         "`sourceUrl`, `title`, `excerpt`, `publishedDateTime`, `provider`, `topics`, `images`, `related`, "
-        "`secured`, …) plus `body`, validated and written exactly like `import_articles` does with a file: "
-        "created (201) or updated (200) on its canonical URL; editorial values an editor has set are kept. "
-        "A rejected article is a 400 listing every problem. Needs the `articles.add_article` permission.",
+        "`secured`, …) plus `body`, validated and written exactly like `import_articles` does with a file, "
+        "on its canonical URL. A new article is created (201), with the `published` and `quality` it is sent "
+        "with; this needs the `articles.add_article` permission (the Editors group has it).\n\n"
+        "An article already in the catalogue (same canonical URL) is updated (200, or 200 `unchanged`) only "
+        "for an account that also holds `articles.update_article_content` (meant for the pipeline's own "
+        "account; the Editors group does not have it); anyone else gets a 403 and nothing is written. An "
+        "update rewrites the content and source fields only: the article's editorial values (published, "
+        "quality, scheduled publication) never change through this door, only through `PATCH`. Each changed "
+        "field is recorded in the audit trail (who, when, via API, old → new; a long value such as the body "
+        "as its size and hash), and the next `import_articles` run over the article's file restores the "
+        "file's content.\n\n"
+        "A rejected article is a 400 listing every problem; a body over `NEWSDESK_IMPORT_MAX_BYTES` is a 413.",
         request=ArticleIngestSerializer,
         examples=[OpenApiExample("A 2024-era article", value=INGEST_EXAMPLE, request_only=True)],
         responses={
             201: OpenApiResponse(IngestResultSerializer, description="Created."),
-            200: OpenApiResponse(IngestResultSerializer, description="Updated, or unchanged."),
+            200: OpenApiResponse(IngestResultSerializer, description="Updated, or unchanged "
+                                 "(needs `articles.update_article_content`)."),
             **error_responses(400, 401, 403, 406, 413, 415, 429),
         },
     ),
@@ -208,7 +220,16 @@ class ArticleViewSet(CallerScopeMixin, ConditionalGetMixin, viewsets.GenericView
         body = mapping.pop("body", None)
         if body is not None and not isinstance(body, str):
             raise ValidationError({"body": ["body must be text (a JSON string)."]})
-        result = import_mapping(mapping, body=body or "", source_path="api")
+        try:
+            result = import_mapping(
+                mapping, body=body or "", source_path="api", user=request.user,
+                may_update=request.user.has_perm(CONTENT_UPDATE_PERMISSION),
+            )
+        except UpdateRefused:
+            raise PermissionDenied(
+                "An article with this URL is in the catalogue already: updating it through the API needs the "
+                f"{CONTENT_UPDATE_PERMISSION} permission."
+            ) from None
         if result.outcome == REJECTED:
             return Response(
                 error_body(400, "The article was rejected: " + "; ".join(result.problems), "invalid",

@@ -4,8 +4,12 @@ Per batch: unchanged files (same path, same content hash) are skipped before par
 rest are parsed and turned into rows (``rows.py``, in worker processes); providers and topics
 are resolved once; articles are upserted on their identity (``source_key``); their images,
 topics and related links are replaced; related links are resolved to catalogue articles in
-both directions. Editorial fields an editor has set are never overwritten unless
-``overwrite_editorial`` is asked for.
+both directions, in the batch's transaction and once more after it commits. Editorial fields an
+editor has set are never overwritten unless ``overwrite_editorial`` is asked for.
+
+The API's ingest (``import_mapping``) is the same writer through another door: it may update an
+existing article only with ``articles.update_article_content``, never changes an existing
+article's editorial fields, and audits what it changes (``services.articles_content_update``).
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ from newsdesk.caching import catalogue_changed
 from providers.services import providers_ensure
 
 from ..models import Article, ArticleImage, EditorialChange, RelatedLink, SourceFile, TaggedTopic, Topic
-from ..services import editorial_changes_record
+from ..services import articles_content_update, editorial_changes_record
 from .files import ArticleFile, Unreadable, read_article_file
 from .files import find_article_files, iter_article_files  # noqa: F401  (callers find files and import them from here)
 from .rows import (
@@ -58,9 +62,11 @@ PLANNED_FIELDS = (
     "id", "source_key", "content_hash", "is_published", "quality", "published_set_by_editor", "quality_set_by_editor",
 )
 # Fields an import rewrites on an existing article. Editorial fields, slug and
-# first_imported_at are deliberately absent.
+# first_imported_at are deliberately absent; so is url, the source_key's own value (NULL for a
+# draft): an upsert that rewrites no unique column takes PostgreSQL's weaker row lock, which the
+# foreign-key checks of a concurrent import's commit do not wait for (else two imports can deadlock).
 SOURCE_FIELDS = [
-    "url", "title", "excerpt", "body", "published_at", "original_url", "amp_url", "cdn_amp_url", "category",
+    "title", "excerpt", "body", "published_at", "original_url", "amp_url", "cdn_amp_url", "category",
     "article_type", "heat", "provider", "secured", "extra", "schema_era", "is_draft", "needs_review",
     "import_warnings", "source_path", "content_hash", "imported_at",
 ]
@@ -257,17 +263,26 @@ class _Candidate:
     report: FileReport
     data: bytes = b""
     article: PreparedArticle | None = None
+    # Its article's content was changed outside the importer since this file was last imported.
+    after_outside_change: bool = False
 
 
 def _prepare_batch(batch: Sequence[ArticleFile], *, max_bytes: int, skip_unchanged: bool) -> list[_Candidate]:
-    """Read and hash each file; a file whose hash is the one last imported from its path is unchanged."""
+    """Read and hash each file; a file whose hash is the one last imported from its path is unchanged.
+
+    A forgotten hash ("") means the article was changed outside the importer since: the file is
+    never skipped, and rewriting the article from it is audited.
+    """
     candidates = [_read(file, max_bytes) for file in batch]
     readable = [c for c in candidates if c.report.outcome != REJECTED]
-    if skip_unchanged and readable:
+    if readable:
         known = dict(select_rows(SourceFile, ("path", "content_hash"), "path", [c.file.path for c in readable],
                                  not_null="article"))
         for candidate in readable:
-            if known.get(candidate.file.path) == candidate.content_hash:
+            remembered = known.get(candidate.file.path)
+            if remembered == "":
+                candidate.after_outside_change = True
+            elif skip_unchanged and remembered == candidate.content_hash:
                 candidate.report.outcome = UNCHANGED
                 candidate.data = b""
     return candidates
@@ -313,6 +328,14 @@ def _take_result(candidate: _Candidate, prepared: PreparedFile) -> None:
         candidate.report.messages = [prepared.message]
 
 
+class UpdateRefused(Exception):
+    """The article is in the catalogue already, and whoever sent it may not update it."""
+
+
+class _CreatedMeanwhile(Exception):
+    """An article planned as new was created by a concurrent writer before this one wrote it."""
+
+
 class _CatalogueWriter:
     """Writes the batches of one import, a transaction each.
 
@@ -320,11 +343,22 @@ class _CatalogueWriter:
     the database only about providers and topics they bring in new (or a logo for a provider
     that may lack one). A batch the database refuses is retried file by file, with the ids
     forgotten first: one of them may have been deleted meanwhile.
+
+    ``via`` is the door: the importer (editorial values follow the files, within the editors'
+    locks; a rewrite of content changed outside the importer is audited) or the API (an existing
+    article's editorial values are never touched, and every update is audited as made by
+    ``user``; without ``may_update``, an existing article is refused with ``UpdateRefused``).
     """
 
-    def __init__(self, *, dry_run: bool, overwrite_editorial: bool) -> None:
+    def __init__(
+        self, *, dry_run: bool, overwrite_editorial: bool, via: str = EditorialChange.Via.IMPORT, user=None,
+        may_update: bool = True,
+    ) -> None:
         self.dry_run = dry_run
         self.overwrite_editorial = overwrite_editorial
+        self.via = via
+        self.user = user
+        self.may_update = may_update
         self.provider_ids: dict[str, int] = {}
         self.with_logo: set[str] = set()  # domains whose provider has been offered a logo: it has one
         self.topic_ids: dict[str, int] = {}
@@ -343,19 +377,21 @@ class _CatalogueWriter:
             self.tuned = True
         try:
             with transaction.atomic():
-                self._plan_and_write(parsed)
+                urls = self._plan_and_write(parsed)
         except DatabaseError:
             # Something in the batch was refused: retry file by file so only the culprit is rejected.
             self.provider_ids, self.with_logo, self.topic_ids = {}, set(), {}
+            urls = []
             for candidate in parsed:
                 try:
                     with transaction.atomic():
-                        self._plan_and_write([candidate])
+                        urls += self._plan_and_write([candidate])
                 except DatabaseError as error:
                     candidate.report.outcome = REJECTED
                     candidate.report.messages = [
                         f"{candidate.file.display}: rejected: the database refused it ({_first_line(error)})"
                     ]
+        _link_again_after_commit(urls)
 
     def _provider_ids(self, providers: list[ParsedProvider]) -> dict[str, int]:
         # As providers_ensure reads them: the first of a domain counts, for its name and its logo.
@@ -377,8 +413,11 @@ class _CatalogueWriter:
             self.topic_ids.update(topics_ensure(unresolved))
         return self.topic_ids
 
-    def _plan_and_write(self, candidates: list[_Candidate]) -> None:
-        """Decide each file's outcome against the catalogue, then (unless a dry run) write the batch."""
+    def _plan_and_write(self, candidates: list[_Candidate]) -> list[str]:
+        """Decide each file's outcome against the catalogue, then (unless a dry run) write the batch.
+
+        Returns the URLs whose related links to resolve again once the batch is committed.
+        """
         keys = sorted({c.article.source_key for c in candidates})
         existing = {
             source_key: {
@@ -389,6 +428,8 @@ class _CatalogueWriter:
                 Article, PLANNED_FIELDS, "source_key", keys
             )
         }
+        if existing and not self.may_update:
+            raise UpdateRefused(sorted(existing))
         fingerprints = {key: row["content_hash"] for key, row in existing.items()}
         latest: dict[str, _Candidate] = {}
         changed: set[str] = set()
@@ -411,16 +452,26 @@ class _CatalogueWriter:
             if candidate.report.outcome != UNCHANGED:
                 changed.add(article.source_key)
         if self.dry_run:
-            return
+            return []
 
         now = timezone.now()
         # The last file of the batch for each article is written, even when it matches an earlier
         # file of the same batch (and so was reported unchanged): the earlier one is never written.
         to_write = [c for key, c in latest.items() if key in changed]
+        article_ids: dict[str, int] = {}
         if to_write:
-            article_ids = self._write_articles(to_write, existing, now=now)
-        else:
-            article_ids = {}
+            audited = [
+                existing[c.article.source_key]["id"] for c in to_write
+                if c.article.source_key in existing and (self.via != EditorialChange.Via.IMPORT or c.after_outside_change)
+            ]
+            with articles_content_update(articles=audited, user=self.user, via=self.via):
+                article_ids, inserted = self._write_articles(to_write, existing, now=now)
+            # Planned before a concurrent import's creation of the same article was committed: an update.
+            created_meanwhile = [c for c in candidates if c.report.outcome == CREATED and c.article.source_key not in inserted]
+            if created_meanwhile and self.via != EditorialChange.Via.IMPORT:
+                raise _CreatedMeanwhile  # rolled back: planned again, it is an update (permission, audit)
+            for candidate in created_meanwhile:
+                candidate.report.outcome = UPDATED
         all_ids = {key: row["id"] for key, row in existing.items()} | article_ids
         # One row per path: PostgreSQL refuses an upsert that touches the same row twice.
         source_files = {
@@ -432,8 +483,15 @@ class _CatalogueWriter:
         insert_rows(SourceFile, ("path", "content_hash", "article", "imported_at"),
                     [row + (imported_at,) for _, row in sorted(source_files.items())],
                     conflict="path", update=["content_hash", "article", "imported_at"])
+        return sorted(
+            {c.article.url for c in to_write if c.article.url}
+            | {related[RELATED_URL] for c in to_write for related in c.article.related}
+        )
 
-    def _write_articles(self, candidates: list[_Candidate], existing: dict[str, dict], *, now) -> dict[str, int]:
+    def _write_articles(
+        self, candidates: list[_Candidate], existing: dict[str, dict], *, now
+    ) -> tuple[dict[str, int], set[str]]:
+        """Upsert the articles and replace their children; returns their ids and the keys of those inserted."""
         # Sorted, so concurrent imports lock rows in the same order and cannot deadlock.
         articles = sorted((c.article for c in candidates), key=lambda article: article.source_key)
         provider_ids = self._provider_ids(
@@ -442,22 +500,29 @@ class _CatalogueWriter:
         topic_ids = self._topic_ids([topic for a in articles for topic in a.topics])
 
         imported_at = _database_datetime(now)
-        insert_rows(Article, (*ARTICLE_COLUMNS, "provider", "first_imported_at", "imported_at"),
-                    [a.row + (provider_ids[a.provider.domain] if a.provider else None, imported_at, imported_at)
-                     for a in articles],
-                    conflict="source_key", update=SOURCE_FIELDS)
-        ids = dict(select_rows(Article, ("source_key", "id"), "source_key", [a.source_key for a in articles]))
+        written = insert_rows(Article, (*ARTICLE_COLUMNS, "provider", "first_imported_at", "imported_at"),
+                              [a.row + (provider_ids[a.provider.domain] if a.provider else None, imported_at, imported_at)
+                               for a in articles],
+                              conflict="source_key", update=SOURCE_FIELDS, returning=("source_key", "id"))
+        if written is not None:
+            ids = {source_key: pk for source_key, pk, _ in written}
+            inserted = {source_key for source_key, _, was_inserted in written if was_inserted}
+        else:
+            # SQLite: writers are serialised (IMMEDIATE transactions), so what the plan read is still true.
+            ids = dict(select_rows(Article, ("source_key", "id"), "source_key", [a.source_key for a in articles]))
+            inserted = {a.source_key for a in articles if a.source_key not in existing}
         updated = [a for a in articles if a.source_key in existing]
-        if updated:
+        if updated and self.via == EditorialChange.Via.IMPORT:
+            # Through the API, an existing article's editorial values change only by PATCH (audited services).
             _apply_editorial_values(updated, existing, ids, overwrite_editorial=self.overwrite_editorial)
 
         # Children are replaced for every written article, not only those planned as updates: a
         # concurrent import may have created one since the plan was read (the upsert above waited
         # for its commit and holds the row lock now).
-        written = list(ids.values())
-        delete_rows(TaggedTopic, "content_object", written)
-        delete_rows(ArticleImage, "article", written)
-        delete_rows(RelatedLink, "source", written)
+        written_ids = list(ids.values())
+        delete_rows(TaggedTopic, "content_object", written_ids)
+        delete_rows(ArticleImage, "article", written_ids)
+        delete_rows(RelatedLink, "source", written_ids)
         insert_rows(TaggedTopic, ("content_object", "tag", "position"), [
             (ids[a.source_key], topic_ids[topic.casefold()], position)
             for a in articles
@@ -472,27 +537,54 @@ class _CatalogueWriter:
             for a in articles
             for related in a.related
         ])
-        # Links imported earlier that point at articles this batch brought into the catalogue.
-        new_urls = [a.url for a in articles if a.url and a.source_key not in existing]
-        if new_urls:
-            _link_related_to(new_urls)
-        return ids
+        # Links written earlier that point at this batch's articles, new or not: an unresolved one
+        # (another import had not committed this article when it wrote the link) is repaired here.
+        _link_related_to(sorted({a.url for a in articles if a.url}))
+        return ids, inserted
+
+
+def _link_again_after_commit(urls: list[str]) -> None:
+    """Once the batch is committed, resolve the unresolved links to and from its articles once more.
+
+    Under READ COMMITTED two concurrent batches do not see each other's rows: a link one of them
+    writes to an article the other creates stays unresolved in both. Each runs this pass after
+    its commit, and whichever runs last sees both commits, so the result does not depend on the
+    order the batches ran in. (SQLite's writers are serialised: there it finds nothing to do.)
+    """
+    if urls:
+        transaction.on_commit(functools.partial(_link_related_to, urls), using=router.db_for_write(RelatedLink))
 
 
 def _link_related_to(urls: list[str]) -> None:
-    """Point the unresolved related links to ``urls`` at the catalogue's articles with those URLs."""
+    """Point the unresolved related links to ``urls`` at the catalogue's articles with those URLs.
+
+    On PostgreSQL, a link another transaction holds is skipped rather than waited for: that
+    transaction is rewriting it, or resolving it, and resolves it again after it commits. Never
+    waiting, this update cannot deadlock with a concurrent import.
+    """
     connection = connections[router.db_for_write(RelatedLink)]
     quote = connection.ops.quote_name
     link, article = RelatedLink._meta, Article._meta
-    link_url, link_article = (quote(link.get_field(name).column) for name in ("url", "article"))
+    link_table, article_table = quote(link.db_table), quote(article.db_table)
+    link_id, link_url, link_article = (quote(link.get_field(name).column) for name in ("id", "url", "article"))
     article_url, article_id = (quote(article.get_field(name).column) for name in ("url", "id"))
     with _bulk_cursor(connection) as cursor:
         for chunk in _chunks(urls, MAX_PARAMETERS):
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    f"UPDATE {link_table} SET {link_article} = resolved.target FROM ("
+                    f"SELECT l.{link_id} AS link, a.{article_id} AS target FROM {link_table} l"
+                    f" JOIN {article_table} a ON a.{article_url} = l.{link_url}"
+                    f" WHERE l.{link_url} = ANY(%s) AND l.{link_article} IS NULL FOR UPDATE OF l SKIP LOCKED"
+                    f") resolved WHERE {link_table}.{link_id} = resolved.link",
+                    [chunk],
+                )
+                continue
             among, params = _one_of(connection, link_url, chunk)
+            target = f"SELECT {article_id} FROM {article_table} WHERE {article_table}.{article_url} = {link_table}.{link_url}"
             cursor.execute(
-                f"UPDATE {quote(link.db_table)} SET {link_article} = (SELECT {article_id} FROM {quote(article.db_table)}"
-                f" WHERE {quote(article.db_table)}.{article_url} = {quote(link.db_table)}.{link_url})"
-                f" WHERE {among} AND {link_article} IS NULL",
+                f"UPDATE {link_table} SET {link_article} = ({target})"
+                f" WHERE {among} AND {link_article} IS NULL AND EXISTS ({target})",
                 params,
             )
 
@@ -540,7 +632,7 @@ def _one_of(connection, column: str, values: list) -> tuple[str, list]:
 
 
 def insert_rows(model, columns: Sequence[str], rows: list[tuple], *, conflict: str | None = None,
-                update: Sequence[str] = ()) -> None:
+                update: Sequence[str] = (), returning: Sequence[str] = ()) -> list[tuple] | None:
     """INSERT ``rows``: tuples of values for the fields named in ``columns``, ready for the database
     (datetimes adapted, JSON as text, foreign keys as ids); the model's other fields take their
     defaults. With ``conflict``, an existing row with the same value of that unique field gets
@@ -548,9 +640,13 @@ def insert_rows(model, columns: Sequence[str], rows: list[tuple], *, conflict: s
 
     One executemany; on PostgreSQL, one COPY (its bulk path: a fraction of the work of as many
     INSERTs, for psycopg and for the server), through a temporary table when rows may conflict.
+
+    ``returning`` (fields), with ``conflict``: on PostgreSQL, the written rows' values of those
+    fields, each followed by whether the row was inserted rather than updated; None elsewhere
+    (an executemany returns no rows).
     """
     if not rows:
-        return
+        return [] if returning else None
     connection = connections[router.db_for_write(model)]
     quote = connection.ops.quote_name
     given = [model._meta.get_field(name) for name in columns]
@@ -574,10 +670,10 @@ def insert_rows(model, columns: Sequence[str], rows: list[tuple], *, conflict: s
     with _bulk_cursor(connection) as cursor:
         if connection.vendor != "postgresql":
             cursor.executemany(f"INSERT INTO {table} ({column_list}) VALUES ({', '.join(['%s'] * len(given + defaulted))}){upsert}", params)
-            return
+            return None
         if not conflict:
             _copy(cursor, table, column_list, params)
-            return
+            return None
         # Emptied at every commit, so a transaction never sees another's rows.
         staging = quote(f"import_{model._meta.db_table}")
         cursor.execute(
@@ -585,11 +681,19 @@ def insert_rows(model, columns: Sequence[str], rows: list[tuple], *, conflict: s
             f" AS SELECT {column_list} FROM {table} WITH NO DATA"
         )
         _copy(cursor, staging, column_list, params)
+        # A row this statement inserted has no xmax; one it updated has this transaction's.
+        returned = (
+            " RETURNING " + ", ".join(quote(model._meta.get_field(name).column) for name in returning) + ", (xmax = 0)"
+            if returning else ""
+        )
         # In key order, so concurrent imports lock rows in the same order and cannot deadlock.
         cursor.execute(
             f"INSERT INTO {table} ({column_list}) SELECT {column_list} FROM {staging} ORDER BY {conflict_column}{upsert}"
+            f"{returned}"
         )
+        written = cursor.fetchall() if returning else None
         cursor.execute(f"DELETE FROM {staging}")
+        return written
 
 
 def _copy(cursor, table: str, column_list: str, rows: list[tuple]) -> None:
@@ -728,12 +832,17 @@ class MappingImport:
     article_id: int | None = None
 
 
-def import_mapping(mapping, *, body: str = "", source_path: str = "api") -> MappingImport:
+def import_mapping(
+    mapping, *, body: str = "", source_path: str = "api", user=None, may_update: bool = False,
+) -> MappingImport:
     """Import one article given as a mapping with the file format's keys (the JSON posted to the API).
 
     Validated by ``parse_mapping`` exactly like a file's front matter, and written by the same
-    code as ``import_files`` in one transaction: created, updated or unchanged on the article's
-    canonical URL, editorial values an editor has set kept.
+    code as ``import_files`` in one transaction: created or, on the canonical URL of an article
+    of the catalogue, updated or unchanged. Updating needs ``may_update`` (else ``UpdateRefused``
+    is raised and nothing is written), leaves the article's editorial values as they are (the
+    mapping's ``published`` and ``quality`` count only for a new article), and is audited as made
+    by ``user`` via the API; the files the article was imported from then no longer match it.
     """
     from .parse import parse_mapping
 
@@ -741,17 +850,31 @@ def import_mapping(mapping, *, body: str = "", source_path: str = "api") -> Mapp
     if result.article is None:
         return MappingImport(outcome=REJECTED, problems=list(result.problems), warnings=list(result.warnings))
     article = result.article
-    candidate = _Candidate(
-        file=ArticleFile(path="", display=source_path, source_path=source_path),
-        content_hash=article.fingerprint,
-        report=FileReport(path=source_path, outcome=""),
-        article=prepare_article(article, datetimes_as_text=_datetimes_as_text()),
-    )
-    try:
-        with transaction.atomic():
-            _CatalogueWriter(dry_run=False, overwrite_editorial=False)._plan_and_write([candidate])
-    except DatabaseError as error:
-        return MappingImport(outcome=REJECTED, problems=[f"the database refused it ({_first_line(error)})"],
-                             warnings=list(article.warnings))
+    prepared = prepare_article(article, datetimes_as_text=_datetimes_as_text())
+    for attempt in range(2):
+        candidate = _Candidate(
+            file=ArticleFile(path="", display=source_path, source_path=source_path),
+            content_hash=article.fingerprint,
+            report=FileReport(path=source_path, outcome=""),
+            article=prepared,
+        )
+        writer = _CatalogueWriter(
+            dry_run=False, overwrite_editorial=False, via=EditorialChange.Via.API, user=user, may_update=may_update
+        )
+        try:
+            with transaction.atomic():
+                # Held until the commit: nobody changes the article between the plan's read and the write.
+                Article.objects.select_for_update().filter(source_key=article.source_key).values_list("id").first()
+                urls = writer._plan_and_write([candidate])
+        except _CreatedMeanwhile:
+            if attempt:
+                return MappingImport(outcome=REJECTED, problems=["it was being created by another writer; send it again"],
+                                     warnings=list(article.warnings))
+            continue
+        except DatabaseError as error:
+            return MappingImport(outcome=REJECTED, problems=[f"the database refused it ({_first_line(error)})"],
+                                 warnings=list(article.warnings))
+        break
+    _link_again_after_commit(urls)
     article_id = Article.objects.filter(source_key=article.source_key).values_list("id", flat=True).first()
     return MappingImport(outcome=candidate.report.outcome, warnings=list(article.warnings), article_id=article_id)

@@ -10,6 +10,7 @@ from articles.models import Article
 
 BASE_DATE = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
 EDITOR_PERMISSIONS = ["view_article", "change_article", "change_article_editorial", "add_article"]
+PIPELINE_PERMISSIONS = ["add_article", "update_article_content"]
 
 
 def user_with(django_user_model, username, codenames):

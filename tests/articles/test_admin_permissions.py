@@ -123,7 +123,12 @@ def test_superusers_can_correct_content(admin_client, make_article):
 
     stored = Article.objects.get()
     assert stored.title == "Typo" and set(stored.topics.names()) == {"AI", "Courts"}
-    assert EditorialChange.objects.count() == 0
+    # Audited as a content change (who, via the admin, old → new); no editorial value changed.
+    changes = {change.field: change for change in EditorialChange.objects.all()}
+    assert set(changes) == {"title", "topics"}
+    assert (changes["title"].old_value, changes["title"].new_value, changes["title"].via) == ("Tpyo", "Typo", "admin")
+    assert changes["title"].user.is_superuser
+    assert set(changes["topics"].new_value.split(", ")) == {"AI", "Courts"}
 
 
 def test_create_editor_command_creates_a_staff_editor_that_can_log_in(client, monkeypatch):

@@ -225,13 +225,13 @@ def test_ingest_creates_an_article_with_the_importers_rules(editor_api, api_edit
     assert article.source_path == "api"
 
 
-def test_ingest_again_is_unchanged_then_updated_keeping_editorial_decisions(editor_api, api_editor):
-    assert editor_api.post("/api/v1/articles/", ingest_mapping(), format="json").status_code == 201
-    again = editor_api.post("/api/v1/articles/", ingest_mapping(), format="json")
+def test_ingest_again_is_unchanged_then_updated_keeping_editorial_decisions(pipeline_api, api_editor):
+    assert pipeline_api.post("/api/v1/articles/", ingest_mapping(), format="json").status_code == 201
+    again = pipeline_api.post("/api/v1/articles/", ingest_mapping(), format="json")
     assert again.status_code == 200 and again.json()["outcome"] == "unchanged"
     article = Article.objects.get()
     article_set_quality(article=article, quality=95, user=api_editor)
-    changed = editor_api.post("/api/v1/articles/", ingest_mapping(title="A better title", quality=10), format="json")
+    changed = pipeline_api.post("/api/v1/articles/", ingest_mapping(title="A better title", quality=10), format="json")
     assert changed.status_code == 200 and changed.json()["outcome"] == "updated"
     article.refresh_from_db()
     assert (article.title, article.quality) == ("A better title", 95)
@@ -347,6 +347,25 @@ def test_ingest_over_the_size_limit_is_a_413(editor_api, settings):
     assert response.status_code == 413
     assert response.json()["code"] == "too_large"
     assert not Article.objects.exists()
+
+
+@pytest.mark.parametrize("limit", [None, 4_000_000])
+def test_an_ingest_body_over_the_limit_is_a_413_however_large(editor_api, settings, limit):
+    # Over Django's own request limit (DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB) too: still the documented 413.
+    if limit:
+        settings.NEWSDESK_IMPORT_MAX_BYTES = limit
+    size = max(settings.NEWSDESK_IMPORT_MAX_BYTES + 100_000, settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 100_000)
+    response = editor_api.post("/api/v1/articles/", {**ingest_mapping(), "body": "x" * size}, format="json")
+    assert response.status_code == 413
+    assert response.json()["code"] == "too_large"
+    assert not Article.objects.exists()
+
+
+def test_an_ingest_body_under_a_raised_limit_is_read_past_djangos_own(editor_api, settings):
+    settings.NEWSDESK_IMPORT_MAX_BYTES = 4_000_000
+    response = editor_api.post("/api/v1/articles/", {**ingest_mapping(), "body": "x" * 3_000_000}, format="json")
+    assert response.status_code == 201, response.content
+    assert len(Article.objects.get().body) == 3_000_000
 
 
 def test_ingested_html_is_stored_as_text_and_served_as_json(editor_api, api):

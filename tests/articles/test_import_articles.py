@@ -163,6 +163,21 @@ def test_related_link_to_a_catalogue_article_is_resolved_in_either_import_order(
     assert [(link.source, link.article) for link in resolved] == [(citing, cited)]
 
 
+@pytest.mark.parametrize("changed", ["000", "001"])  # the cited article's file, or the citing one's
+def test_a_link_left_unresolved_is_repaired_by_the_next_import_of_either_end(imported_seeds, run_import, changed):
+    # What a race between two imports could leave behind: a link to a catalogue article, unresolved.
+    link = RelatedLink.objects.get(article__isnull=False)
+    RelatedLink.objects.update(article=None)
+    path = seed(imported_seeds, changed)
+    path.write_text(path.read_text(encoding="utf-8").replace('excerpt: "', 'excerpt: "Updated. ', 1), encoding="utf-8")
+
+    status, stdout, stderr = run_import(imported_seeds)
+
+    assert status == 0 and "1 updated" in stdout, stderr
+    assert list(RelatedLink.objects.filter(article__isnull=False).values_list("url", "article")) == [
+        (link.url, link.article_id)]
+
+
 def test_no_stored_text_contains_mojibake(imported_seeds):
     repaired = RelatedLink.objects.get(source__source_path=seed(imported_seeds, "001").name, position=2)
 

@@ -1,7 +1,9 @@
 """The importer's guarantees at scale, checked at small N: parallel parsing gives the same
 catalogue, unchanged files cost no writes, memory does not grow with the tree, a SIGKILL
-leaves whole articles only, and two imports at once leave no duplicates."""
+leaves whole articles only, and two imports at once leave no duplicates, resolve every related
+link and count each creation once."""
 
+import contextlib
 import gc
 import json
 import os
@@ -367,3 +369,87 @@ def test_two_imports_of_overlapping_trees_at_once_leave_no_duplicates_and_no_err
     # Each article has its children exactly once.
     assert query(scratch_database, "SELECT COUNT(*) FROM articles_taggedtopic")[0][0] == 2 * 432
     assert query(scratch_database, "SELECT COUNT(*) FROM articles_articleimage")[0][0] == 432
+
+
+def write_linked_trees(first: Path, second: Path, *, files: int, batch_size: int) -> tuple[int, int]:
+    """Two trees of ``files`` files that two imports write at the same pace, file k of each at the
+    same moment: every third file is the same article in both; the others are the tree's own
+    article, citing the other tree's articles written with it, a batch before and a batch after.
+    Returns the number of articles and of related links."""
+
+    def url(tree: str, k: int) -> str:
+        return f"https://linked.example/{tree}/{k % files}"
+
+    links = 0
+    for directory, tree, other in ((first, "a", "b"), (second, "b", "a")):
+        directory.mkdir(parents=True)
+        for k in range(files):
+            if k % 3 == 0:  # in both trees, the same file: it cites the next article of each
+                cited = [url("a", k + 1), url("b", k + 1)]
+                tree_url = url("shared", k)
+            else:
+                cited = [url(other, k + step) if (k + step) % 3 else url("shared", k + step)
+                         for step in (-batch_size, 0, batch_size)]
+                tree_url = url(tree, k)
+            if k % 3 or tree == "a":  # a shared article's links are stored once
+                links += len(cited)
+            (directory / f"{k:05d}.txt").write_text(article_text(
+                title=f"Story {tree_url}", webUrl=tree_url, provider={"name": "Linked", "domain": "linked.example"},
+                related=[{"title": f"Story {cited_url}", "webUrl": cited_url} for cited_url in cited],
+            ), encoding="utf-8")
+    return files // 3 + 2 * (files - files // 3), links
+
+
+def test_two_imports_writing_linked_articles_at_once_resolve_every_link_and_count_each_creation_once(
+    tmp_path, scratch_database
+):
+    first, second = tmp_path / "first", tmp_path / "second"
+    articles, links = write_linked_trees(first, second, files=180, batch_size=10)
+    reports = [tmp_path / "first.json", tmp_path / "second.json"]
+    with _writes_held(scratch_database, waiting=2):
+        imports = [
+            start_import(scratch_database, tree, extra=("--batch-size", "10", "--workers", "1", "--report", str(report)))
+            for tree, report in zip((first, second), reports)
+        ]
+    for process in imports:
+        _, stderr = process.communicate(timeout=300)
+        assert process.returncode == 0, stderr
+
+    assert query(scratch_database, "SELECT COUNT(*) FROM articles_article")[0][0] == articles == 300
+    # Every link's URL is an article of the catalogue, and every link points at it.
+    assert query(
+        scratch_database,
+        """SELECT COUNT(*), COUNT(a.id), SUM(CASE WHEN r.article_id = a.id THEN 1 ELSE 0 END)
+           FROM articles_relatedlink r LEFT JOIN articles_article a ON a.url = r.url""",
+    )[0] == (links, links, links)
+    counts = [json.loads(report.read_text())["counts"] for report in reports]
+    assert counts[0]["created"] + counts[1]["created"] == articles
+    assert sum(c["created"] + c["updated"] + c["unchanged"] for c in counts) == 360
+    assert counts[0]["rejected"] == counts[1]["rejected"] == 0
+
+
+@contextlib.contextmanager
+def _writes_held(environment: dict, *, waiting: int):
+    """Hold back the writes of the imports started inside until ``waiting`` of them wait, then let
+    them go at once: their batches then overlap however long each took to start.
+
+    PostgreSQL: a lock on the providers table, which every import's first batch writes. SQLite
+    has one writer at a time anyway, so nothing is held there."""
+    url = environment["DATABASE_URL"]
+    if url.startswith("sqlite:///"):
+        yield
+        return
+    import psycopg
+
+    with psycopg.connect(url) as database:
+        database.execute("LOCK TABLE providers_provider IN SHARE ROW EXCLUSIVE MODE")
+        yield
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            blocked = database.execute(
+                "SELECT COUNT(*) FROM pg_locks WHERE NOT granted AND relation = 'providers_provider'::regclass"
+            ).fetchone()[0]
+            if blocked >= waiting:
+                break
+            time.sleep(0.02)
+        assert blocked >= waiting, "the imports never reached their first write"

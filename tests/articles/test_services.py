@@ -5,6 +5,8 @@ import logging
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from articles import services
 from articles.models import Article, EditorialChange
@@ -125,3 +127,71 @@ def test_setting_a_value_already_held_is_not_logged(make_article, editor, caplog
 
     assert on_commit == []
     assert not editorial_records(caplog)
+
+
+# --- Content changed outside the importer --------------------------------------------------------
+
+
+def remembered_file(article, content_hash="abc123"):
+    from django.utils import timezone
+
+    from articles.models import SourceFile
+
+    Article.objects.filter(pk=article.pk).update(content_hash="fingerprint")
+    return SourceFile.objects.create(path=f"/feed/{article.pk}.md", content_hash=content_hash, article=article,
+                                     imported_at=timezone.now())
+
+
+@pytest.mark.parametrize("via, forgotten", [(EditorialChange.Via.ADMIN, True), (EditorialChange.Via.IMPORT, False)])
+def test_a_content_change_is_audited_and_forgets_the_files_fingerprints_unless_the_importer_made_it(
+    make_article, editor, via, forgotten
+):
+    article = make_article(title="Before", body="Old text")
+    source_file = remembered_file(article)
+
+    with services.articles_content_update(articles=[article.pk], user=editor, via=via):
+        Article.objects.filter(pk=article.pk).update(title="After", body="New text")
+
+    changes = {change.field: change for change in EditorialChange.objects.all()}
+    assert set(changes) == {"title", "body"}
+    assert (changes["title"].old_value, changes["title"].new_value, changes["title"].user, changes["title"].via) == (
+        "Before", "After", editor, via)
+    assert changes["body"].new_value.startswith("8 characters, sha256 ")
+    source_file.refresh_from_db()
+    stored = Article.objects.get(pk=article.pk)
+    assert (source_file.content_hash, stored.content_hash) == (("", "") if forgotten else ("abc123", "fingerprint"))
+
+
+def test_a_block_that_changes_no_content_audits_and_forgets_nothing(make_article, editor):
+    article = make_article(title="Same")
+    source_file = remembered_file(article)
+
+    with services.articles_content_update(articles=[article.pk], user=editor, via=EditorialChange.Via.API):
+        Article.objects.filter(pk=article.pk).update(title="Same", imported_at=article.imported_at)
+
+    assert not EditorialChange.objects.exists()
+    source_file.refresh_from_db()
+    assert source_file.content_hash == "abc123"
+
+
+def test_a_new_fingerprint_written_with_the_content_is_kept(make_article, editor):
+    article = make_article(title="Before")
+    remembered_file(article)
+
+    with services.articles_content_update(articles=[article.pk], user=editor, via=EditorialChange.Via.API):
+        Article.objects.filter(pk=article.pk).update(title="After", content_hash="the-posted-content")
+
+    assert Article.objects.get(pk=article.pk).content_hash == "the-posted-content"
+
+
+def test_a_content_change_costs_the_same_queries_for_one_article_or_many(make_article, editor, django_assert_num_queries):
+    def change(articles):
+        with services.articles_content_update(articles=[a.pk for a in articles], user=editor, via="admin"):
+            Article.objects.filter(pk__in=[a.pk for a in articles]).update(title="Changed", heat=7)
+
+    one_article, many = [make_article()], [make_article() for _ in range(30)]
+    with CaptureQueriesContext(connection) as one:
+        change(one_article)
+    with django_assert_num_queries(len(one.captured_queries)):
+        change(many)
+    assert EditorialChange.objects.filter(field="title").count() == 31
