@@ -3,12 +3,13 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+TEST_INSTALLED := $(VENV)/.installed-test
 DEV_ENV := DJANGO_DEBUG=1
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/newsdesk
 
 STATIC_MANIFEST := staticfiles/staticfiles.json
 
-.PHONY: install run migrate import test test-postgres test-machine editor static serve clean
+.PHONY: install install-test run migrate import test test-fast test-postgres test-machine lint format editor static serve clean
 
 $(INSTALLED): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -16,11 +17,18 @@ $(INSTALLED): requirements.txt
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $(INSTALLED)
 
+# The suite's, the benchmarks' and the lint's packages, on top of the runtime's.
+$(TEST_INSTALLED): $(INSTALLED) requirements-test.txt
+	$(BIN)/python -m pip install --quiet -r requirements-test.txt
+	touch $(TEST_INSTALLED)
+
 # Browser-test assets (axe-core) from the npm registry, when npm is there.
 node_modules/.installed: package.json package-lock.json
 	if command -v npm >/dev/null; then npm ci --no-audit --no-fund --silent && touch $@; fi
 
 install: $(INSTALLED)
+
+install-test: $(TEST_INSTALLED)
 
 migrate: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
@@ -53,11 +61,26 @@ test-machine:
 	@bash .ci/test-machine
 
 # Every test runs: one that would be skipped for a missing tool fails instead.
-test: test-machine install node_modules/.installed
+test: test-machine install-test node_modules/.installed
 	NEWSDESK_FORBID_SKIPS=1 $(BIN)/pytest
 
-test-postgres: test-machine install node_modules/.installed
+test-postgres: test-machine install-test node_modules/.installed
 	NEWSDESK_FORBID_SKIPS=1 DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest
+
+# The edit loop: everything but the browser tests and the slow ones (benchmarks, servers, subprocess
+# imports). CI runs them all.
+test-fast: install-test
+	$(BIN)/pytest -m "not browser and not slow"
+
+# Lint, format and migrations as CI checks them (pyproject.toml; .pre-commit-config.yaml runs the same).
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+format: install-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 # Create an editor: a staff account in the Editors group (asks for a user name and password).
 # Scripts: `manage.py create_editor NAME --no-input` with NEWSDESK_EDITOR_PASSWORD set.

@@ -1,6 +1,29 @@
 """Project-wide pytest hooks."""
 
 import os
+from pathlib import Path
+
+TESTS = Path(__file__).resolve().parent / "tests"
+# Modules that start servers, benchmarks or several import processes: make test-fast leaves them out.
+SLOW_MODULES = {TESTS / "bench" / "test_benchmarks_run.py", TESTS / "articles" / "test_import_scale.py"}
+
+
+def pytest_configure(config):
+    # Tests create many users; PBKDF2's deliberate slowness would be most of their time.
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_collection_modifyitems(config, items):
+    import pytest
+
+    for item in items:
+        path = Path(item.fspath)
+        if TESTS / "browser" in path.parents:
+            item.add_marker(pytest.mark.browser)
+        if path in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -30,10 +30,10 @@ from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.forms.models import BaseModelFormSet
-from django.forms.utils import ErrorList, flatatt
 from django.db import connections, router, transaction
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.forms.models import BaseModelFormSet
+from django.forms.utils import ErrorList, flatatt
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -46,7 +46,15 @@ from providers.models import Provider
 
 from . import services
 from .models import (
-    NEWEST_FIRST, Article, ArticleImage, EditorialChange, PublicEdit, RelatedLink, SourceFile, TaggedTopic, Topic,
+    NEWEST_FIRST,
+    Article,
+    ArticleImage,
+    EditorialChange,
+    PublicEdit,
+    RelatedLink,
+    SourceFile,
+    TaggedTopic,
+    Topic,
     correlated_count,
 )
 from .views import topics_with_published_articles
@@ -54,13 +62,35 @@ from .views import topics_with_published_articles
 EDITORIAL_FIELDS = ("is_published", "quality", "scheduled_publish_at")
 # The pipeline's: editable by superusers only (the next import of the article's file restores them).
 CONTENT_FIELDS = (
-    "title", "excerpt", "body", "original_url", "amp_url", "cdn_amp_url", "provider", "published_at",
-    "category", "article_type", "heat", "topics",
+    "title",
+    "excerpt",
+    "body",
+    "original_url",
+    "amp_url",
+    "cdn_amp_url",
+    "provider",
+    "published_at",
+    "category",
+    "article_type",
+    "heat",
+    "topics",
 )
 # Identity and provenance: nobody edits them here.
 ALWAYS_READONLY = (
-    "editorial_locks", "url", "slug", "source_key", "schema_era", "is_draft", "needs_review", "warnings_display",
-    "secured_summary", "extra_display", "source_path", "content_hash", "first_imported_at", "imported_at",
+    "editorial_locks",
+    "url",
+    "slug",
+    "source_key",
+    "schema_era",
+    "is_draft",
+    "needs_review",
+    "warnings_display",
+    "secured_summary",
+    "extra_display",
+    "source_path",
+    "content_hash",
+    "first_imported_at",
+    "imported_at",
     "editorial_history",
 )
 
@@ -384,7 +414,10 @@ class StaffUserFilter(admin.RelatedFieldListFilter):
     """Audit entries by user: only staff accounts are offered (readers never edit)."""
 
     def field_choices(self, field, request, model_admin):
-        return [(user.pk, str(user)) for user in get_user_model()._default_manager.filter(is_staff=True).order_by("username")]
+        return [
+            (user.pk, str(user))
+            for user in get_user_model()._default_manager.filter(is_staff=True).order_by("username")
+        ]
 
 
 # --- The changelist ---------------------------------------------------------------------------
@@ -412,7 +445,7 @@ class ArticleChangeList(ValidatedChangeList):
             moment = self.model._meta.get_field(self.date_hierarchy).to_python(value)
             if timezone.is_naive(moment):
                 moment = timezone.make_aware(moment)
-            moment.astimezone(datetime.timezone.utc)  # as the database is asked: OverflowError near year 1 or 9999
+            moment.astimezone(datetime.UTC)  # as the database is asked: OverflowError near year 1 or 9999
         except (ValidationError, ValueError, OverflowError) as error:
             raise IncorrectLookupParameters(error) from error
         return moment
@@ -439,8 +472,10 @@ class ArticleChangeList(ValidatedChangeList):
         field = self.date_hierarchy
         year_field, month_field, day_field = f"{field}__year", f"{field}__month", f"{field}__day"
         try:
-            year, month, day = (int(self.params[name]) if self.params.get(name) else None
-                                for name in (year_field, month_field, day_field))
+            year, month, day = (
+                int(self.params[name]) if self.params.get(name) else None
+                for name in (year_field, month_field, day_field)
+            )
         except ValueError:
             return {"show": False}
 
@@ -451,8 +486,10 @@ class ArticleChangeList(ValidatedChangeList):
             date = datetime.date(year, month, day)
             return {
                 "show": True,
-                "back": {"link": link({year_field: year, month_field: month}),
-                         "title": capfirst(formats.date_format(date, "YEAR_MONTH_FORMAT"))},
+                "back": {
+                    "link": link({year_field: year, month_field: month}),
+                    "title": capfirst(formats.date_format(date, "YEAR_MONTH_FORMAT")),
+                },
                 "choices": [{"title": capfirst(formats.date_format(date, "MONTH_DAY_FORMAT"))}],
             }
         first = last = None
@@ -473,9 +510,12 @@ class ArticleChangeList(ValidatedChangeList):
                 "show": True,
                 "back": {"link": link({year_field: year}), "title": str(year)},
                 "choices": [
-                    {"link": link({year_field: year, month_field: month, day_field: d.day}),
-                     "title": capfirst(formats.date_format(d, "MONTH_DAY_FORMAT"))}
-                    for d, has_rows in zip(days, present) if has_rows
+                    {
+                        "link": link({year_field: year, month_field: month, day_field: d.day}),
+                        "title": capfirst(formats.date_format(d, "MONTH_DAY_FORMAT")),
+                    }
+                    for d, has_rows in zip(days, present, strict=True)
+                    if has_rows
                 ],
             }
         if year:
@@ -485,17 +525,23 @@ class ArticleChangeList(ValidatedChangeList):
                 "show": True,
                 "back": {"link": link({}), "title": "All dates"},
                 "choices": [
-                    {"link": link({year_field: year, month_field: m.month}),
-                     "title": capfirst(formats.date_format(m, "YEAR_MONTH_FORMAT"))}
-                    for m, has_rows in zip(months, present) if has_rows
+                    {
+                        "link": link({year_field: year, month_field: m.month}),
+                        "title": capfirst(formats.date_format(m, "YEAR_MONTH_FORMAT")),
+                    }
+                    for m, has_rows in zip(months, present, strict=True)
+                    if has_rows
                 ],
             }
         years = [datetime.date(y, 1, 1) for y in range(max(first.year, last.year - 49), last.year + 1)]
         present = self._buckets_with_rows([(y, y.replace(year=y.year + 1)) for y in years])
         return {
             "show": True,
-            "choices": [{"link": link({year_field: y.year}), "title": str(y.year)}
-                        for y, has_rows in zip(years, present) if has_rows],
+            "choices": [
+                {"link": link({year_field: y.year}), "title": str(y.year)}
+                for y, has_rows in zip(years, present, strict=True)
+                if has_rows
+            ],
         }
 
     def _date_bounds(self):
@@ -525,7 +571,8 @@ class ArticleChangeList(ValidatedChangeList):
         probes = {
             f"bucket_{n}": Subquery(
                 queryset.filter(**{f"{field}__gte": _aware(start), f"{field}__lt": _aware(end)})
-                .order_by(_earliest(field)).values(field)[:1]
+                .order_by(_earliest(field))
+                .values(field)[:1]
             )
             for n, (start, end) in enumerate(buckets)
         }
@@ -569,8 +616,9 @@ class PlainRenderMixin:
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
         value_attr = "" if widget["value"] is None else format_html(' value="{}"', widget["value"])
-        return format_html('<input type="{}" name="{}"{}{}>', widget["type"], widget["name"], value_attr,
-                           flatatt(widget["attrs"]))
+        return format_html(
+            '<input type="{}" name="{}"{}{}>', widget["type"], widget["name"], value_attr, flatatt(widget["attrs"])
+        )
 
 
 class PlainNumberInput(PlainRenderMixin, forms.NumberInput):
@@ -616,7 +664,7 @@ class ArticleListFormSet(BaseModelFormSet):
 class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
-        exclude = ["secured"]
+        exclude = ["secured"]  # noqa: DJ006  (the fieldsets choose the fields; the form keeps only the payload out)
 
     def clean(self):
         cleaned = super().clean()
@@ -696,7 +744,11 @@ class ArticleAdmin(PublicEditMixin, ValidatedChangeListMixin, CappedCountAdminMi
     list_display_links = ["headline"]
     list_editable = ["quality", "is_published"]
     list_filter = [
-        PublicationFilter, QualityBandFilter, ProviderFilter, TopicFilter, NeedsReviewFilter,
+        PublicationFilter,
+        QualityBandFilter,
+        ProviderFilter,
+        TopicFilter,
+        NeedsReviewFilter,
     ]
     list_select_related = ["provider"]
     # 50 rows with thumbnails and editable cells render in well under 100 ms; "Show all" goes to 200.
@@ -712,21 +764,45 @@ class ArticleAdmin(PublicEditMixin, ValidatedChangeListMixin, CappedCountAdminMi
     actions = ["publish_selected", "unpublish_selected", "set_quality"]
     inlines = [ArticleImageInline, RelatedLinkInline]
     fieldsets = [
-        ("Editorial", {
-            "fields": [("is_published", "quality"), "scheduled_publish_at", "editorial_locks"],
-            "description": "Every change here is recorded in the audit trail below.",
-        }),
+        (
+            "Editorial",
+            {
+                "fields": [("is_published", "quality"), "scheduled_publish_at", "editorial_locks"],
+                "description": "Every change here is recorded in the audit trail below.",
+            },
+        ),
         ("Content", {"fields": ["title", "excerpt", "body"]}),
-        ("Source", {
-            "fields": [
-                "url", "original_url", "amp_url", "cdn_amp_url", "provider", "published_at", "category",
-                "article_type", "heat", "topics", "schema_era", "is_draft", "needs_review", "warnings_display",
-                "secured_summary", "extra_display", "slug", "source_key", "source_path", "content_hash",
-                "first_imported_at", "imported_at",
-            ],
-            "description": "As imported from the pipeline's file; the next import rewrites it from the file when either has changed.",
-            "classes": ["collapse"],
-        }),
+        (
+            "Source",
+            {
+                "fields": [
+                    "url",
+                    "original_url",
+                    "amp_url",
+                    "cdn_amp_url",
+                    "provider",
+                    "published_at",
+                    "category",
+                    "article_type",
+                    "heat",
+                    "topics",
+                    "schema_era",
+                    "is_draft",
+                    "needs_review",
+                    "warnings_display",
+                    "secured_summary",
+                    "extra_display",
+                    "slug",
+                    "source_key",
+                    "source_path",
+                    "content_hash",
+                    "first_imported_at",
+                    "imported_at",
+                ],
+                "description": "As imported from the pipeline's file; the next import rewrites it from the file when either has changed.",
+                "classes": ["collapse"],
+            },
+        ),
         ("Audit trail", {"fields": ["editorial_history"]}),
     ]
 
@@ -802,7 +878,9 @@ class ArticleAdmin(PublicEditMixin, ValidatedChangeListMixin, CappedCountAdminMi
         # Django's markup, without a template render per row (see PlainRenderMixin).
         return format_html(
             '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
-            helpers.ACTION_CHECKBOX_NAME, article.pk, f"Select this object for an action - {article}",
+            helpers.ACTION_CHECKBOX_NAME,
+            article.pk,
+            f"Select this object for an action - {article}",
         )
 
     def view_on_site(self, article):
@@ -852,8 +930,14 @@ class ArticleAdmin(PublicEditMixin, ValidatedChangeListMixin, CappedCountAdminMi
 
     @admin.display(description="protected from re-import")
     def editorial_locks(self, article):
-        locked = [label for label, flag in (("published", article.published_set_by_editor),
-                                            ("quality", article.quality_set_by_editor)) if flag]
+        locked = [
+            label
+            for label, flag in (
+                ("published", article.published_set_by_editor),
+                ("quality", article.quality_set_by_editor),
+            )
+            if flag
+        ]
         return ", ".join(locked) if locked else "nothing yet (imports may still change published and quality)"
 
     @admin.display(description="encrypted payload")
@@ -871,8 +955,10 @@ class ArticleAdmin(PublicEditMixin, ValidatedChangeListMixin, CappedCountAdminMi
     def warnings_display(self, article):
         if not article.import_warnings:
             return "none"
-        return format_html("<ul class=\"nd-warnings\">{}</ul>",
-                           format_html_join("", "<li>{}</li>", ((str(w),) for w in article.import_warnings)))
+        return format_html(
+            '<ul class="nd-warnings">{}</ul>',
+            format_html_join("", "<li>{}</li>", ((str(w),) for w in article.import_warnings)),
+        )
 
     @admin.display(description="recent changes, newest first")
     def editorial_history(self, article):
@@ -883,10 +969,17 @@ class ArticleAdmin(PublicEditMixin, ValidatedChangeListMixin, CappedCountAdminMi
         if not changes:
             return "No editorial change yet."
         rows = format_html_join(
-            "", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             (
-                (formats.date_format(timezone.localtime(c.changed_at), "SHORT_DATETIME_FORMAT"), c.get_field_display(),
-                 audit_value(c.old_value), audit_value(c.new_value), c.user or "—", c.get_via_display())
+                (
+                    formats.date_format(timezone.localtime(c.changed_at), "SHORT_DATETIME_FORMAT"),
+                    c.get_field_display(),
+                    audit_value(c.old_value),
+                    audit_value(c.new_value),
+                    c.user or "—",
+                    c.get_via_display(),
+                )
                 for c in changes
             ),
         )
@@ -894,7 +987,8 @@ class ArticleAdmin(PublicEditMixin, ValidatedChangeListMixin, CappedCountAdminMi
             '<table class="nd-history"><thead><tr><th scope="col">when</th><th scope="col">field</th>'
             '<th scope="col">from</th><th scope="col">to</th><th scope="col">who</th><th scope="col">via</th>'
             '</tr></thead><tbody>{}</tbody></table><p><a href="{}">All editorial changes of this article</a></p>',
-            rows, full_list,
+            rows,
+            full_list,
         )
 
     # Saving: editorial fields go through the audited services, never through a plain save; a
@@ -929,7 +1023,9 @@ class ArticleAdmin(PublicEditMixin, ValidatedChangeListMixin, CappedCountAdminMi
         if not change or not corrected:
             return super().save_related(request, form, formsets, change)
         # Each changed field is audited, and the next import of the article's file restores the file's version.
-        with services.articles_content_update(articles=[form.instance.pk], user=request.user, via=EditorialChange.Via.ADMIN):
+        with services.articles_content_update(
+            articles=[form.instance.pk], user=request.user, via=EditorialChange.Via.ADMIN
+        ):
             if content:
                 # Only what the form changed: a concurrent import's other fields stay as written.
                 form.instance.save(update_fields=content)
@@ -977,8 +1073,9 @@ class ArticleAdmin(PublicEditMixin, ValidatedChangeListMixin, CappedCountAdminMi
                 LogEntry.objects.log_actions(request.user.pk, objects, CHANGE, json.loads(message))
         if changed_forms:
             count = len(changed_forms)
-            self.message_user(request, f"{count} article{'s were' if count != 1 else ' was'} changed successfully.",
-                              messages.SUCCESS)
+            self.message_user(
+                request, f"{count} article{'s were' if count != 1 else ' was'} changed successfully.", messages.SUCCESS
+            )
         return HttpResponseRedirect(request.get_full_path())
 
     # Bulk actions: one set-based service call each, whatever the selection's size.

@@ -215,4 +215,6 @@ def _public_channel(channel: Channel) -> Channel:
 
 latest_rss, latest_atom, latest_json = (_channel_view(name) for name in ("rss", "atom", "json"))
 topic_rss, topic_atom, topic_json = (_channel_view(name, _topic_channel) for name in ("rss", "atom", "json"))
-provider_rss, provider_atom, provider_json = (_channel_view(name, _provider_channel) for name in ("rss", "atom", "json"))
+provider_rss, provider_atom, provider_json = (
+    _channel_view(name, _provider_channel) for name in ("rss", "atom", "json")
+)

@@ -91,8 +91,15 @@ class MultipleValueField(forms.Field):
         "too_many": "Give at most %(limit)d values.",
     }
 
-    def __init__(self, *, pattern: re.Pattern = SLUG, expected: str = "a slug (letters, digits, - and _)", max_values: int = MAX_VALUES,
-                 max_length: int = 253, **kwargs):
+    def __init__(
+        self,
+        *,
+        pattern: re.Pattern = SLUG,
+        expected: str = "a slug (letters, digits, - and _)",
+        max_values: int = MAX_VALUES,
+        max_length: int = 253,
+        **kwargs,
+    ):
         self.pattern, self.expected, self.max_values, self.max_length = pattern, expected, max_values, max_length
         super().__init__(**kwargs)
 
@@ -146,8 +153,8 @@ class IsoDateTimeOrDateField(forms.Field):
             if parsed is None:
                 raise ValidationError(self.error_messages["invalid"], code="invalid")
         if timezone.is_naive(parsed):
-            parsed = parsed.replace(tzinfo=dt.timezone.utc)
-        if not 1 <= parsed.astimezone(dt.timezone.utc).year <= 9998:
+            parsed = parsed.replace(tzinfo=dt.UTC)
+        if not 1 <= parsed.astimezone(dt.UTC).year <= 9998:
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return parsed
 
@@ -247,27 +254,41 @@ class ArticleFilterSet(filters.FilterSet):
         "(`2024-02-01` = midnight UTC; no zone = UTC).",
     )
     quality_min = IntegerFilter(
-        field_name="quality", lookup_expr="gte", min_value=0, max_value=100,
+        field_name="quality",
+        lookup_expr="gte",
+        min_value=0,
+        max_value=100,
         help_text="Only articles with an editorial quality score of at least this (0–100).",
     )
     quality_max = IntegerFilter(
-        field_name="quality", lookup_expr="lte", min_value=0, max_value=100,
+        field_name="quality",
+        lookup_expr="lte",
+        min_value=0,
+        max_value=100,
         help_text="Only articles with an editorial quality score of at most this (0–100).",
     )
     heat_min = IntegerFilter(
-        field_name="heat", lookup_expr="gte", min_value=-1, max_value=2**31 - 1,
+        field_name="heat",
+        lookup_expr="gte",
+        min_value=-1,
+        max_value=2**31 - 1,
         help_text="Only articles whose popularity score (heat) is at least this (-1 = not computed).",
     )
     category = filters.CharFilter(
-        field_name="category", lookup_expr="exact", max_length=100,
+        field_name="category",
+        lookup_expr="exact",
+        max_length=100,
         help_text="Only articles of this category, exactly as given by the source (e.g. `news`).",
     )
     type = filters.CharFilter(
-        field_name="article_type", lookup_expr="exact", max_length=50,
+        field_name="article_type",
+        lookup_expr="exact",
+        max_length=50,
         help_text="Only articles of this type, exactly as given by the source (e.g. `article`).",
     )
     q = SearchFilter(
-        method="filter_search", max_length=MAX_QUERY_LENGTH,
+        method="filter_search",
+        max_length=MAX_QUERY_LENGTH,
         help_text="Full-text search in title, excerpt and body, with the search page's syntax: every word is "
         'required, `"a phrase"` matches its words in that order, `-word` leaves out articles with that word, '
         "`or` between words accepts either. On PostgreSQL a word matches whatever its English ending (`rates` "
@@ -309,9 +330,7 @@ class ArticleFilterSet(filters.FilterSet):
             return queryset
         # EXISTS gives each article once however many of the topics it has, without the cost
         # of SELECT DISTINCT over whole article rows.
-        return queryset.filter(
-            Exists(TaggedTopic.objects.filter(content_object=OuterRef("pk"), tag__slug__in=value))
-        )
+        return queryset.filter(Exists(TaggedTopic.objects.filter(content_object=OuterRef("pk"), tag__slug__in=value)))
 
     def filter_provider(self, queryset, name, value: list[str]):
         if not value:

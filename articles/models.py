@@ -284,9 +284,15 @@ class Article(models.Model):
             # The API's other orderings over what readers see. Partial rather than led by is_published:
             # Django writes the filter as a bare `WHERE "is_published"`, which SQLite cannot match to a
             # composite's first column (ordering by heat or title: ~130 ms -> ~5 ms at 100,000 articles).
-            models.Index(fields=["-quality", "-id"], condition=models.Q(is_published=True), name="article_published_quality_idx"),
-            models.Index(fields=["-heat", "-id"], condition=models.Q(is_published=True), name="article_published_heat_idx"),
-            models.Index(fields=["title", "id"], condition=models.Q(is_published=True), name="article_published_title_idx"),
+            models.Index(
+                fields=["-quality", "-id"], condition=models.Q(is_published=True), name="article_published_quality_idx"
+            ),
+            models.Index(
+                fields=["-heat", "-id"], condition=models.Q(is_published=True), name="article_published_heat_idx"
+            ),
+            models.Index(
+                fields=["title", "id"], condition=models.Q(is_published=True), name="article_published_title_idx"
+            ),
             # The admin dashboard's "imported per day".
             models.Index(fields=["first_imported_at"], name="article_first_imported_idx"),
             # MAX(imported_at) of what readers see is part of the public pages' validator (newsdesk.conditional).
@@ -477,7 +483,11 @@ class PublicEdit(models.Model):
     other admin edits, which would tell readers that something unpublished changed."""
 
     log_entry = models.OneToOneField(
-        "admin.LogEntry", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        "admin.LogEntry",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text="The admin's record of the edit.",
     )
     changed_at = models.DateTimeField(default=timezone.now, db_index=True)

@@ -88,7 +88,9 @@ def article_unpublish(*, article: Article, user=None, via: str = EditorialChange
     return article
 
 
-def article_set_quality(*, article: Article, quality: int | None, user=None, via: str = EditorialChange.Via.OTHER) -> Article:
+def article_set_quality(
+    *, article: Article, quality: int | None, user=None, via: str = EditorialChange.Via.OTHER
+) -> Article:
     articles_set_quality(articles=[article.pk], quality=quality, user=user, via=via)
     article.quality, article.quality_set_by_editor = quality, True
     return article
@@ -129,12 +131,18 @@ def article_schedule_publication(
 def articles_publish(*, articles: ArticleSelection, user=None, via: str = EditorialChange.Via.OTHER) -> EditorialResult:
     """Publish every article of ``articles`` (a queryset or ids); a pending schedule is fulfilled, so it is cleared."""
     return _articles_set_field(
-        articles=articles, field=EditorialChange.Field.IS_PUBLISHED, value=True, user=user, via=via,
+        articles=articles,
+        field=EditorialChange.Field.IS_PUBLISHED,
+        value=True,
+        user=user,
+        via=via,
         also={"scheduled_publish_at": None},
     )
 
 
-def articles_unpublish(*, articles: ArticleSelection, user=None, via: str = EditorialChange.Via.OTHER) -> EditorialResult:
+def articles_unpublish(
+    *, articles: ArticleSelection, user=None, via: str = EditorialChange.Via.OTHER
+) -> EditorialResult:
     """Unpublish every article of ``articles``; a pending schedule is cancelled too (and audited), so nothing
     an editor has just held back goes public later."""
     with transaction.atomic(using=router.db_for_write(Article)):
@@ -151,7 +159,9 @@ def articles_set_quality(
     *, articles: ArticleSelection, quality: int | None, user=None, via: str = EditorialChange.Via.OTHER
 ) -> EditorialResult:
     validate_quality(quality)
-    return _articles_set_field(articles=articles, field=EditorialChange.Field.QUALITY, value=quality, user=user, via=via)
+    return _articles_set_field(
+        articles=articles, field=EditorialChange.Field.QUALITY, value=quality, user=user, via=via
+    )
 
 
 def articles_publish_due(*, now: datetime.datetime | None = None) -> EditorialResult:
@@ -236,15 +246,35 @@ def _content_snapshots(ids: list[int]) -> dict[int, dict]:
             "extra": _digest(json.dumps(row["extra"], sort_keys=True) if row["extra"] else ""),
             "content_hash": row["content_hash"],
         }
-    topics = _by_article(TaggedTopic.objects.filter(content_object__in=ids).order_by("content_object", "position", "id")
-                         .values_list("content_object", "tag__name"))
-    images = _by_article(ArticleImage.objects.filter(article__in=ids).order_by("article", "position")
-                         .values_list("article", "url", "width", "height", "is_cached", "title"))
+    topics = _by_article(
+        TaggedTopic.objects.filter(content_object__in=ids)
+        .order_by("content_object", "position", "id")
+        .values_list("content_object", "tag__name")
+    )
+    images = _by_article(
+        ArticleImage.objects.filter(article__in=ids)
+        .order_by("article", "position")
+        .values_list("article", "url", "width", "height", "is_cached", "title")
+    )
     # Which catalogue article a link resolves to is not content: ``article`` is left out.
-    related = _by_article(RelatedLink.objects.filter(source__in=ids).order_by("source", "position").values_list(
-        "source", "title", "excerpt", "url", "amp_url", "cdn_amp_url", "published_at", "article_type", "provider",
-        "quality", "images", "extra",
-    ))
+    related = _by_article(
+        RelatedLink.objects.filter(source__in=ids)
+        .order_by("source", "position")
+        .values_list(
+            "source",
+            "title",
+            "excerpt",
+            "url",
+            "amp_url",
+            "cdn_amp_url",
+            "published_at",
+            "article_type",
+            "provider",
+            "quality",
+            "images",
+            "extra",
+        )
+    )
     for pk, snapshot in snapshots.items():
         snapshot["topics"] = ", ".join(name for (name,) in topics.get(pk, []))
         snapshot["images"] = _digest(repr(images.get(pk, [])), count=len(images.get(pk, [])), unit="image")
@@ -272,7 +302,10 @@ def _digest(text: str, *, count: int | None = None, unit: str = "character") -> 
 def _content_change_committed(*, fields: dict[int, list[str]], user, via: str) -> None:
     username = user.get_username() if user else None
     editorial_log.info(
-        "content of %d article(s) changed by %s via %s", len(fields), username or "nobody", via,
+        "content of %d article(s) changed by %s via %s",
+        len(fields),
+        username or "nobody",
+        via,
         extra={
             "article_count": len(fields),
             "articles": [{"id": pk, "fields": names} for pk, names in list(fields.items())[:LOGGED_ARTICLES]],
@@ -332,7 +365,9 @@ def editors_group_ensure():
 # --- The one write path --------------------------------------------------------------------------
 
 
-def _articles_set_field(*, articles: ArticleSelection, field: str, value, user, via: str, also: dict | None = None) -> EditorialResult:
+def _articles_set_field(
+    *, articles: ArticleSelection, field: str, value, user, via: str, also: dict | None = None
+) -> EditorialResult:
     """Set ``field`` to ``value`` on the selected articles, audit each real change, mark the editor lock.
 
     1. lock the selected rows (PostgreSQL; SQLite's IMMEDIATE transactions already serialise writers)
@@ -364,8 +399,15 @@ def _articles_set_field(*, articles: ArticleSelection, field: str, value, user, 
             Article.objects.filter(pk__in=audited.values("article_id")).update(**updates)
             logged = audited.order_by("pk").values_list("article_id", "old_value")[:LOGGED_ARTICLES]
             transaction.on_commit(
-                partial(_editorial_change_committed, field=field, value=value, user=user, via=via,
-                        count=changed, old_values=list(logged)),
+                partial(
+                    _editorial_change_committed,
+                    field=field,
+                    value=value,
+                    user=user,
+                    via=via,
+                    count=changed,
+                    old_values=list(logged),
+                ),
                 using=db,
             )
     return EditorialResult(matched=matched, changed=changed)
@@ -375,7 +417,12 @@ def _editorial_change_committed(*, field: str, value, user, via: str, count: int
     new_value = audit_time(value) if isinstance(value, datetime.datetime) else value
     username = user.get_username() if user else None
     editorial_log.info(
-        "%s set to %s on %d article(s) by %s via %s", field, json.dumps(new_value), count, username or "nobody", via,
+        "%s set to %s on %d article(s) by %s via %s",
+        field,
+        json.dumps(new_value),
+        count,
+        username or "nobody",
+        via,
         extra={
             "field": field,
             "new_value": new_value,
@@ -441,7 +488,7 @@ _PG_AUDIT_TIME = 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'
 
 
 def audit_time(value: datetime.datetime) -> str:
-    return value.astimezone(datetime.timezone.utc).isoformat(timespec="microseconds")
+    return value.astimezone(datetime.UTC).isoformat(timespec="microseconds")
 
 
 class _AuditJSON(Func):

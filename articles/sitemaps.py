@@ -19,7 +19,9 @@ SLUG_PLACEHOLDER = "slug-placeholder"
 class ArticleSitemap(Sitemap):
     def __init__(self):
         # "/articles/<slug>/" split once around a placeholder, so each article is two concatenations.
-        self.before_slug, self.after_slug = reverse("articles:detail", kwargs={"slug": SLUG_PLACEHOLDER}).split(SLUG_PLACEHOLDER)
+        self.before_slug, self.after_slug = reverse("articles:detail", kwargs={"slug": SLUG_PLACEHOLDER}).split(
+            SLUG_PLACEHOLDER
+        )
 
     @property
     def limit(self) -> int:

@@ -204,7 +204,11 @@ def search(request):
 
 def feed_links(prefix: str = "", **kwargs) -> list[dict]:
     """The three feed formats of a page, for its ``<link rel="alternate">`` tags."""
-    formats = [("rss", "application/rss+xml", "RSS"), ("atom", "application/atom+xml", "Atom"), ("json", "application/feed+json", "JSON Feed")]
+    formats = [
+        ("rss", "application/rss+xml", "RSS"),
+        ("atom", "application/atom+xml", "Atom"),
+        ("json", "application/feed+json", "JSON Feed"),
+    ]
     return [
         {"href": reverse(f"articles:{prefix}feed_{name}", kwargs=kwargs), "type": mime, "label": label}
         for name, mime, label in formats

@@ -25,8 +25,8 @@ import os
 import random
 import re
 import shutil
-import statistics
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -38,11 +38,28 @@ PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
 PAGE_SIZE = 20
-WORDS = ("police facial recognition technology london deploy cameras privacy court ruling minister data report "
-         "officers city council public safety campaign group watchdog arrests pilot scheme").split()
-CEILING_COLUMNS = ("id", "slug", "title", "excerpt", "body", "url", "amp_url", "published_at", "category",
-                   "article_type", "quality", "heat", "is_published", "provider__name", "provider__domain",
-                   "provider__slug")
+WORDS = (
+    "police facial recognition technology london deploy cameras privacy court ruling minister data report "
+    "officers city council public safety campaign group watchdog arrests pilot scheme"
+).split()
+CEILING_COLUMNS = (
+    "id",
+    "slug",
+    "title",
+    "excerpt",
+    "body",
+    "url",
+    "amp_url",
+    "published_at",
+    "category",
+    "article_type",
+    "quality",
+    "heat",
+    "is_published",
+    "provider__name",
+    "provider__domain",
+    "provider__slug",
+)
 
 # --------------------------------------------------------------------------- served by gunicorn
 
@@ -86,43 +103,86 @@ def build_catalogue(count: int, seed: int = 6) -> None:
     started = time.monotonic()
     with transaction.atomic():
         providers = Provider.objects.bulk_create(
-            [Provider(name=f"Provider {n}", domain=f"provider{n}.example", slug=f"provider{n}-example") for n in range(400)]
+            [
+                Provider(name=f"Provider {n}", domain=f"provider{n}.example", slug=f"provider{n}-example")
+                for n in range(400)
+            ]
         )
         topics = Topic.objects.bulk_create([Topic(name=f"Topic {n}", slug=f"topic-{n}") for n in range(200)])
-        base = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
+        base = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
         body = " ".join(sentence(rng, 14) for _ in range(12))
         articles = []
         for n in range(count):
             url = f"https://provider{n % 400}.example/news/{n:07d}-story"
-            articles.append(Article(
-                source_key=url, url=url, slug=f"story-{n:07d}", title=sentence(rng, 8), excerpt=sentence(rng, 30),
-                body=body, published_at=base + dt.timedelta(minutes=25 * n + rng.randrange(20)),
-                category="news", article_type="article", quality=rng.randrange(101), heat=rng.randrange(-1, 5000),
-                provider=providers[n % 400], is_published=rng.random() < 0.9, secured="c2VjcmV0;aXY=",
-                extra={"pipelineVersion": 3},
-            ))
+            articles.append(
+                Article(
+                    source_key=url,
+                    url=url,
+                    slug=f"story-{n:07d}",
+                    title=sentence(rng, 8),
+                    excerpt=sentence(rng, 30),
+                    body=body,
+                    published_at=base + dt.timedelta(minutes=25 * n + rng.randrange(20)),
+                    category="news",
+                    article_type="article",
+                    quality=rng.randrange(101),
+                    heat=rng.randrange(-1, 5000),
+                    provider=providers[n % 400],
+                    is_published=rng.random() < 0.9,
+                    secured="c2VjcmV0;aXY=",
+                    extra={"pipelineVersion": 3},
+                )
+            )
         Article.objects.bulk_create(articles, batch_size=2000)
         ids = list(Article.objects.order_by("id").values_list("id", flat=True))
         TaggedTopic.objects.bulk_create(
-            [TaggedTopic(content_object_id=article_id, tag=topic, position=position)
-             for article_id in ids
-             for position, topic in enumerate(rng.sample(topics, rng.choice((2, 3))))],
+            [
+                TaggedTopic(content_object_id=article_id, tag=topic, position=position)
+                for article_id in ids
+                for position, topic in enumerate(rng.sample(topics, rng.choice((2, 3))))
+            ],
             batch_size=5000,
         )
         ArticleImage.objects.bulk_create(
-            [ArticleImage(article_id=article_id, position=0, url=f"https://img.example/{article_id}.jpg",
-                          width=1200, height=675, is_cached=True, title="") for article_id in ids],
+            [
+                ArticleImage(
+                    article_id=article_id,
+                    position=0,
+                    url=f"https://img.example/{article_id}.jpg",
+                    width=1200,
+                    height=675,
+                    is_cached=True,
+                    title="",
+                )
+                for article_id in ids
+            ],
             batch_size=5000,
         )
         links = []
         for index, article_id in enumerate(ids):
-            links.append(RelatedLink(source_id=article_id, position=0, title=sentence(rng, 7), excerpt=sentence(rng, 20),
-                                     url=f"https://elsewhere.example/{index}", provider=providers[(index + 7) % 400],
-                                     quality=rng.randrange(101)))
+            links.append(
+                RelatedLink(
+                    source_id=article_id,
+                    position=0,
+                    title=sentence(rng, 7),
+                    excerpt=sentence(rng, 20),
+                    url=f"https://elsewhere.example/{index}",
+                    provider=providers[(index + 7) % 400],
+                    quality=rng.randrange(101),
+                )
+            )
             if index:
                 target = rng.randrange(index)  # an older article of the catalogue
-                links.append(RelatedLink(source_id=article_id, position=1, title=articles[target].title,
-                                         url=articles[target].url, article_id=ids[target], quality=rng.randrange(101)))
+                links.append(
+                    RelatedLink(
+                        source_id=article_id,
+                        position=1,
+                        title=articles[target].title,
+                        url=articles[target].url,
+                        article_id=ids[target],
+                        quality=rng.randrange(101),
+                    )
+                )
         RelatedLink.objects.bulk_create(links, batch_size=5000)
     print(f"  generated {count:,} articles ({len(links):,} related links) in {time.monotonic() - started:.1f}s")
 
@@ -157,7 +217,9 @@ def to_ms(value: str) -> float:
 def run_wrk(url: str, *, connections: int, duration: int, threads: int) -> dict:
     output = subprocess.run(
         ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", url],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     return {
@@ -264,10 +326,26 @@ def main() -> int:
     # charge its start-up to whichever endpoint was being measured. "--threads 1" too: gunicorn
     # quietly runs gthread workers instead of sync ones when the config file asks for threads.
     server = subprocess.Popen(
-        [str(PROJECT / ".venv" / "bin" / "gunicorn"), "bench.api_bench:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(options.workers), "--worker-class", "sync", "--threads", "1", "--max-requests", "0",
-         "--access-logfile", "/dev/null", "--log-level", "warning"],
-        cwd=PROJECT, env={**env, "API_BENCH_SERVE": "1"},
+        [
+            str(PROJECT / ".venv" / "bin" / "gunicorn"),
+            "bench.api_bench:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(options.workers),
+            "--worker-class",
+            "sync",
+            "--threads",
+            "1",
+            "--max-requests",
+            "0",
+            "--access-logfile",
+            "/dev/null",
+            "--log-level",
+            "warning",
+        ],
+        cwd=PROJECT,
+        env={**env, "API_BENCH_SERVE": "1"},
     )
     base = f"http://127.0.0.1:{port}"
     endpoints = {
@@ -281,9 +359,11 @@ def main() -> int:
         wait_until_up(endpoints["ceiling"])
         if threaded := [pid for pid, threads in worker_threads(server.pid).items() if threads > 1]:
             raise SystemExit(f"gunicorn started threaded workers ({threaded}), not sync ones: check its configuration.")
-        print(f"Serving with gunicorn ({options.workers} sync workers); wrk: {options.connections} connections, "
-              f"{options.rounds} interleaved rounds of {options.duration}s per endpoint after a warm-up; "
-              f"load average before: {os.getloadavg()[0]:.1f}\n")
+        print(
+            f"Serving with gunicorn ({options.workers} sync workers); wrk: {options.connections} connections, "
+            f"{options.rounds} interleaved rounds of {options.duration}s per endpoint after a warm-up; "
+            f"load average before: {os.getloadavg()[0]:.1f}\n"
+        )
         for url in endpoints.values():
             run_wrk(url, connections=options.connections, duration=2, threads=2)
         # Interleaved rounds, then the median of each: a burst of other load on the machine
@@ -304,17 +384,23 @@ def main() -> int:
         | {"errors": sum(run["errors"] for run in runs), "cpu_ms": median_or_none(run["cpu_ms"] for run in runs)}
         for name, runs in rounds.items()
     }
-    print(f"{'endpoint':<10} {'requests/s':>11} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'server CPU ms/req':>18}"
-          "   (medians)")
+    print(
+        f"{'endpoint':<10} {'requests/s':>11} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'server CPU ms/req':>18}"
+        "   (medians)"
+    )
     for name, figure in figures.items():
         cpu = "-" if figure["cpu_ms"] is None else f"{figure['cpu_ms']:.2f}"
-        print(f"{name:<10} {figure['rps']:>11.1f} {figure['p50']:>8.1f} {figure['p99']:>8.1f} {figure['errors']:>7}"
-              f" {cpu:>18}")
+        print(
+            f"{name:<10} {figure['rps']:>11.1f} {figure['p50']:>8.1f} {figure['p99']:>8.1f} {figure['errors']:>7}"
+            f" {cpu:>18}"
+        )
     ratio = figures["list"]["rps"] / figures["ceiling"]["rps"]
     print(f"\nlist / ceiling: {ratio:.2f} (target ≥ 0.50); list p99 {figures['list']['p99']:.1f} ms (target < 100 ms)")
     if figures["list"]["cpu_ms"] and figures["ceiling"]["cpu_ms"]:
-        print(f"ceiling / list CPU per request: {figures['ceiling']['cpu_ms'] / figures['list']['cpu_ms']:.2f} "
-              "(about the requests/s ratio when the server alone keeps the CPUs busy)")
+        print(
+            f"ceiling / list CPU per request: {figures['ceiling']['cpu_ms'] / figures['list']['cpu_ms']:.2f} "
+            "(about the requests/s ratio when the server alone keeps the CPUs busy)"
+        )
     print(f"load average after: {os.getloadavg()[0]:.1f} (on {os.cpu_count()} CPUs, wrk included)")
     return 0
 

@@ -36,11 +36,33 @@ import yaml
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
-TOPICS = ["AI", "Computer Vision", "Privacy", "Policing", "Elections", "Climate", "Health", "Space", "Energy",
-          "Courts", "Transport", "Housing", "Education", "Security", "Finance", "Sport", "Culture", "Science"]
-PROVIDERS = [(f"Provider {number}", f"{'www.' if number % 5 == 0 else ''}provider{number}.example") for number in range(400)]
-WORDS = ("police facial recognition technology london deploy cameras privacy court ruling minister data "
-         "report officers city council public safety campaign group watchdog arrests pilot scheme").split()
+TOPICS = [
+    "AI",
+    "Computer Vision",
+    "Privacy",
+    "Policing",
+    "Elections",
+    "Climate",
+    "Health",
+    "Space",
+    "Energy",
+    "Courts",
+    "Transport",
+    "Housing",
+    "Education",
+    "Security",
+    "Finance",
+    "Sport",
+    "Culture",
+    "Science",
+]
+PROVIDERS = [
+    (f"Provider {number}", f"{'www.' if number % 5 == 0 else ''}provider{number}.example") for number in range(400)
+]
+WORDS = (
+    "police facial recognition technology london deploy cameras privacy court ruling minister data "
+    "report officers city council public safety campaign group watchdog arrests pilot scheme"
+).split()
 
 
 def sentence(rng: random.Random, words: int) -> str:
@@ -63,7 +85,9 @@ def generate(directory: Path, count: int, seed: int = 20240122) -> None:
             path.write_text("\n".join(sentence(rng, 14) for _ in range(12)) + "\n", encoding="utf-8")
             continue
         era_2020 = rng.random() < 0.3
-        url_key, amp_key, cdn_key = ("sourceUrl", "ampUrl", "cdnAmpUrl") if era_2020 else ("webUrl", "ampWebUrl", "cdnAmpWebUrl")
+        url_key, amp_key, cdn_key = (
+            ("sourceUrl", "ampUrl", "cdnAmpUrl") if era_2020 else ("webUrl", "ampWebUrl", "cdnAmpWebUrl")
+        )
         target = rng.randrange(max(number, 1)) if rng.random() < 0.01 else number  # a repeated URL
         url = article_url(target) + ("?utm_source=feed" if target != number else "")
         name, domain = PROVIDERS[target % 400]
@@ -71,29 +95,48 @@ def generate(directory: Path, count: int, seed: int = 20240122) -> None:
         for _ in range(rng.randint(0, 6)):
             other = rng.randrange(count)
             other_name, other_domain = PROVIDERS[other % 400]
-            related.append({
-                "title": sentence(rng, 9), "excerpt": sentence(rng, 40),
-                "publishedDateTime": f"2024-01-{rng.randint(1, 28):02d}T{rng.randint(0, 23):02d}:00:00Z",
-                url_key: article_url(other), "type": "article",
-                "provider": {"name": other_name, "domain": other_domain}, "quality": rng.randint(0, 100),
-                "images": [{"url": f"https://img.example/{other}.jpg", "width": 1280, "height": 720, "isCached": True}],
-            })
+            related.append(
+                {
+                    "title": sentence(rng, 9),
+                    "excerpt": sentence(rng, 40),
+                    "publishedDateTime": f"2024-01-{rng.randint(1, 28):02d}T{rng.randint(0, 23):02d}:00:00Z",
+                    url_key: article_url(other),
+                    "type": "article",
+                    "provider": {"name": other_name, "domain": other_domain},
+                    "quality": rng.randint(0, 100),
+                    "images": [
+                        {"url": f"https://img.example/{other}.jpg", "width": 1280, "height": 720, "isCached": True}
+                    ],
+                }
+            )
         data = {
-            "category": "news", "title": sentence(rng, 8), "excerpt": sentence(rng, 45),
+            "category": "news",
+            "title": sentence(rng, 8),
+            "excerpt": sentence(rng, 45),
             "publishedDateTime": f"20{rng.choice(['20', '24'])}-0{rng.randint(1, 9)}-{rng.randint(1, 28):02d}T12:{rng.randint(0, 59):02d}:00Z",
             **({"originalUrl": url} if not era_2020 else {}),
-            url_key: url, amp_key: url + "/amp", cdn_key: "https://cdn.example/c/s/" + url.split("//", 1)[1],
-            "type": "article", "quality": rng.randint(0, 100), "heat": -1, "published": rng.random() < 0.5,
+            url_key: url,
+            amp_key: url + "/amp",
+            cdn_key: "https://cdn.example/c/s/" + url.split("//", 1)[1],
+            "type": "article",
+            "quality": rng.randint(0, 100),
+            "heat": -1,
+            "published": rng.random() < 0.5,
             "provider": {"name": name, "domain": domain},
             "topics": rng.sample(TOPICS, rng.randint(1, 3)),
             "images": [{"url": f"https://img.example/{number}.jpg", "width": 1782, "height": 1002, "isCached": True}],
             "related": related,
-            "secured": "".join(rng.choice("ABCDEFGHabcdefgh0123456789+/") for _ in range(384)) + "=;pGOamnnwqtTxKyrN0m1lug==",
+            "secured": "".join(rng.choice("ABCDEFGHabcdefgh0123456789+/") for _ in range(384))
+            + "=;pGOamnnwqtTxKyrN0m1lug==",
         }
         if rng.random() < 0.5:
             data["topics"] = [topic.lower() for topic in data["topics"]]
-        path.write_text("---\n" + yaml.dump(data, Dumper=yaml.CSafeDumper, sort_keys=False, allow_unicode=True, width=4096) + "---\n",
-                        encoding="utf-8")
+        path.write_text(
+            "---\n"
+            + yaml.dump(data, Dumper=yaml.CSafeDumper, sort_keys=False, allow_unicode=True, width=4096)
+            + "---\n",
+            encoding="utf-8",
+        )
 
 
 def floor(directory: Path) -> float:
@@ -134,7 +177,9 @@ def processes() -> dict[int, tuple[str, int, int, float]]:
                 name, _, rest = handle.read().partition("(")[2].rpartition(")")
             fields = rest.split()
             found[int(entry)] = (
-                name, int(fields[1]), int(fields[21]) * os.sysconf("SC_PAGE_SIZE") // 1024,
+                name,
+                int(fields[1]),
+                int(fields[21]) * os.sysconf("SC_PAGE_SIZE") // 1024,
                 (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"),
             )
         except (OSError, IndexError, ValueError):
@@ -171,7 +216,9 @@ def serving(table: dict, database_url: str | None) -> list[int]:
                 title = handle.read().decode(errors="replace")
         except OSError:
             continue
-        if f" {database} " in title or any(role in title for role in ("checkpointer", "background writer", "walwriter")):
+        if f" {database} " in title or any(
+            role in title for role in ("checkpointer", "background writer", "walwriter")
+        ):
             found.append(pid)
     return found
 
@@ -195,8 +242,12 @@ def run_import(directory: Path, env: dict, extra: list[str]) -> tuple[float, int
             members = tree(process.pid, table)
             peak = max(peak, sum(table[pid][2] for pid in members))
             cpu.update({pid: table[pid][3] for pid in members})
-            cpu.update({-pid: table[pid][3] - postgres_before.get(pid, 0.0)
-                        for pid in serving(table, os.environ.get("DATABASE_URL"))})
+            cpu.update(
+                {
+                    -pid: table[pid][3] - postgres_before.get(pid, 0.0)
+                    for pid in serving(table, os.environ.get("DATABASE_URL"))
+                }
+            )
             done.wait(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -227,9 +278,11 @@ def main() -> None:
         started = time.perf_counter()
         generate(files, args.n)
         size = sum(path.stat().st_size for path in files.rglob("*.txt"))
-        print(f"generated {args.n:,} files ({size / 2**20:.0f} MiB) in {time.perf_counter() - started:.1f}s; "
-              f"database: {'PostgreSQL' if database_url else 'SQLite'}; cores: {os.cpu_count()}; "
-              f"load average: {os.getloadavg()[0]:.1f}")
+        print(
+            f"generated {args.n:,} files ({size / 2**20:.0f} MiB) in {time.perf_counter() - started:.1f}s; "
+            f"database: {'PostgreSQL' if database_url else 'SQLite'}; cores: {os.cpu_count()}; "
+            f"load average: {os.getloadavg()[0]:.1f}"
+        )
 
         floor_rate = max(floor(files) for _ in range(args.repeat))
         firsts, agains = [], []
@@ -247,10 +300,16 @@ def main() -> None:
         first_rate, again_rate = args.n / first_time, args.n / again_time
 
         print(f"floor (CSafeLoader + sqlite3 executemany, 1 process): {floor_rate:10,.0f} files/s")
-        print(f"import_articles, empty database:                      {first_rate:10,.0f} files/s  ({first_time:.1f}s, CPU {first_cpu:.1f}s)")
-        print(f"import_articles, unchanged tree:                      {again_rate:10,.0f} files/s  ({again_time:.1f}s, CPU {again_cpu:.1f}s)")
+        print(
+            f"import_articles, empty database:                      {first_rate:10,.0f} files/s  ({first_time:.1f}s, CPU {first_cpu:.1f}s)"
+        )
+        print(
+            f"import_articles, unchanged tree:                      {again_rate:10,.0f} files/s  ({again_time:.1f}s, CPU {again_cpu:.1f}s)"
+        )
         print(f"peak RSS of the import (all processes):               {peak / 1024:10,.0f} MB")
-        print(f"ratio import / floor:                                 {first_rate / floor_rate:10.2f}   (target >= 0.8)")
+        print(
+            f"ratio import / floor:                                 {first_rate / floor_rate:10.2f}   (target >= 0.8)"
+        )
         print(f"ratio re-import / import:                             {again_rate / first_rate:10.1f}   (target >= 10)")
         print(f"  first run:  {first_line}")
         print(f"  second run: {again_line}")
@@ -263,8 +322,9 @@ def main() -> None:
 
 def reset_postgres(database_url: str) -> None:
     """Empty the benchmark's PostgreSQL database (it must not be a database you care about)."""
-    import psycopg
     from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
 
     parts = urlsplit(database_url)
     name = parts.path.lstrip("/")

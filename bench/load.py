@@ -122,7 +122,9 @@ def make_late_arrivals(directory: Path) -> None:
         if REPEATED_URL in text:
             path.unlink()
         elif text.startswith("---\n"):
-            text = TOP_LEVEL_TITLE.sub(f"title: {HELD_BACK} ", text.replace("\npublished: true\n", "\npublished: false\n"), count=1)
+            text = TOP_LEVEL_TITLE.sub(
+                f"title: {HELD_BACK} ", text.replace("\npublished: true\n", "\npublished: false\n"), count=1
+            )
             path.write_text(text, encoding="utf-8")
         else:
             path.write_text(f"{HELD_BACK} {text}", encoding="utf-8")
@@ -140,8 +142,9 @@ def wait_for_port(port: int, seconds: float = 30) -> None:
 
 
 def manage(env: dict, *arguments: str, capture: bool = False) -> str:
-    completed = subprocess.run([sys.executable, "manage.py", *arguments], cwd=PROJECT, env=env, text=True,
-                               capture_output=True)
+    completed = subprocess.run(
+        [sys.executable, "manage.py", *arguments], cwd=PROJECT, env=env, text=True, capture_output=True
+    )
     if completed.returncode not in (0, 1) or (completed.returncode == 1 and arguments[0] != "import_articles"):
         raise SystemExit(f"manage.py {' '.join(arguments)} failed:\n{completed.stderr[-3000:]}")
     return completed.stdout if capture else ""
@@ -162,12 +165,27 @@ print(json.dumps({{
 }}))
 """
     sample = json.loads(manage(env, "shell", "-c", script, capture=True).strip().splitlines()[-1])
-    paths = ["/", "/?page=2", "/?page=5", "/feeds/rss/", "/feeds/atom/", "/feeds/json/",
-             "/api/v1/articles/", "/api/v1/articles/?ordering=-quality", "/api/v1/articles/?quality_min=80",
-             "/api/v1/providers/", "/api/v1/topics/", "/search/?q=police+court", "/api/v1/articles/?q=privacy",
-             f"/search/?q={HELD_BACK.upper()}", f"/api/v1/articles/?q={HELD_BACK.upper()}",
-             # Searched in capitals: the page and the API's links echo the query, which must not count as a leak.
-             f"/search/?q={WITHDRAWN.upper()}", f"/api/v1/articles/?q={WITHDRAWN.upper()}", "/sitemap.xml"]
+    paths = [
+        "/",
+        "/?page=2",
+        "/?page=5",
+        "/feeds/rss/",
+        "/feeds/atom/",
+        "/feeds/json/",
+        "/api/v1/articles/",
+        "/api/v1/articles/?ordering=-quality",
+        "/api/v1/articles/?quality_min=80",
+        "/api/v1/providers/",
+        "/api/v1/topics/",
+        "/search/?q=police+court",
+        "/api/v1/articles/?q=privacy",
+        f"/search/?q={HELD_BACK.upper()}",
+        f"/api/v1/articles/?q={HELD_BACK.upper()}",
+        # Searched in capitals: the page and the API's links echo the query, which must not count as a leak.
+        f"/search/?q={WITHDRAWN.upper()}",
+        f"/api/v1/articles/?q={WITHDRAWN.upper()}",
+        "/sitemap.xml",
+    ]
     paths += [f"/topics/{slug}/" for slug in sample["topics"]]
     paths += [f"/topics/{slug}/feeds/rss/" for slug in sample["topics"][:5]]
     paths += [f"/api/v1/articles/?topic={slug}" for slug in sample["topics"][:5]]
@@ -182,9 +200,22 @@ print(json.dumps({{
 
 def run_wrk(port: int, script: Path, seconds: int, connections: int, *arguments: str) -> dict:
     completed = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(script),
-         f"http://127.0.0.1:{port}", "--", *arguments],
-        capture_output=True, text=True, check=True,
+        [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(script),
+            f"http://127.0.0.1:{port}",
+            "--",
+            *arguments,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     line = next(line for line in completed.stdout.splitlines() if line.startswith("RESULT "))
     result = json.loads(line.removeprefix("RESULT "))
@@ -194,9 +225,11 @@ def run_wrk(port: int, script: Path, seconds: int, connections: int, *arguments:
 
 
 def print_row(label: str, result: dict) -> None:
-    print(f"{label:<34} {result['rate']:8.1f} req/s  p50 {result['p50_ms']:7.1f} ms  p99 {result['p99_ms']:7.1f} ms  "
-          f"errors {result['errors']:>3}  leaks {result['leaks']:>3}  stale {result['stale']:>3}  "
-          f"other 4xx {result['other_status']}")
+    print(
+        f"{label:<34} {result['rate']:8.1f} req/s  p50 {result['p50_ms']:7.1f} ms  p99 {result['p99_ms']:7.1f} ms  "
+        f"errors {result['errors']:>3}  leaks {result['leaks']:>3}  stale {result['stale']:>3}  "
+        f"other 4xx {result['other_status']}"
+    )
 
 
 def main() -> None:
@@ -241,38 +274,63 @@ def main() -> None:
         print(f"imported the catalogue in {time.perf_counter() - started:.0f}s")
         subprocess.run(["make", "--silent", "static"], cwd=PROJECT, check=True)  # hashed files for whitenoise
 
-        redis = subprocess.Popen(["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
-                                  "--appendonly", "no"], stdout=subprocess.DEVNULL)
+        redis = subprocess.Popen(
+            ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+        )
         processes.append(redis)
         wait_for_port(redis_port)
         server_log = open(scratch / "gunicorn.log", "w")
-        server = subprocess.Popen([str(PROJECT / ".venv/bin/gunicorn"), "-c", "gunicorn.conf.py", "newsdesk.wsgi:application"],
-                                  cwd=PROJECT, env=env, stdout=server_log, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(
+            [str(PROJECT / ".venv/bin/gunicorn"), "-c", "gunicorn.conf.py", "newsdesk.wsgi:application"],
+            cwd=PROJECT,
+            env=env,
+            stdout=server_log,
+            stderr=subprocess.STDOUT,
+        )
         processes.append(server)
         wait_for_port(web_port)
         paths = sample_paths(env)
         script = scratch / "load.lua"
-        script.write_text(WRK_SCRIPT % {"paths": "{" + ",".join(json.dumps(path) for path in paths) + "}",
-                                        "held_back": HELD_BACK, "withdrawn": WITHDRAWN})
+        script.write_text(
+            WRK_SCRIPT
+            % {
+                "paths": "{" + ",".join(json.dumps(path) for path in paths) + "}",
+                "held_back": HELD_BACK,
+                "withdrawn": WITHDRAWN,
+            }
+        )
         run_wrk(web_port, script, 3, 4)  # warm the workers' connections and the cache; not counted
         workers = len(Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split())
-        print(f"gunicorn: {workers} workers on {os.cpu_count()} cores; {len(paths)} distinct requests; "
-              f"{args.connections} connections, {args.seconds}s")
+        print(
+            f"gunicorn: {workers} workers on {os.cpu_count()} cores; {len(paths)} distinct requests; "
+            f"{args.connections} connections, {args.seconds}s"
+        )
         import_log = open(scratch / "import.log", "w")
         import_started = time.perf_counter()
-        importer = subprocess.Popen([sys.executable, "manage.py", "import_articles", str(scratch / "late"), "--no-progress"],
-                                    cwd=PROJECT, env=env, stdout=import_log, stderr=subprocess.STDOUT)
+        importer = subprocess.Popen(
+            [sys.executable, "manage.py", "import_articles", str(scratch / "late"), "--no-progress"],
+            cwd=PROJECT,
+            env=env,
+            stdout=import_log,
+            stderr=subprocess.STDOUT,
+        )
         processes.append(importer)
         segment = max(args.seconds // 3, 1)
         results = {}
         results["1: import running"] = run_wrk(web_port, script, segment, args.connections)
 
         withdrawal_started = time.perf_counter()
-        manage(env, "shell", "-c", f"""
+        manage(
+            env,
+            "shell",
+            "-c",
+            f"""
 from articles.models import Article
 from articles.services import articles_unpublish
 articles_unpublish(articles=Article.objects.filter(title__contains="{WITHDRAWN}"))
-""")
+""",
+        )
         withdrawal_seconds = time.perf_counter() - withdrawal_started
         results["2: after the withdrawal"] = run_wrk(web_port, script, segment, args.connections, "after-withdrawal")
 
@@ -284,17 +342,23 @@ articles_unpublish(articles=Article.objects.filter(title__contains="{WITHDRAWN}"
         print()
         for label, result in results.items():
             print_row(label, result)
-        total = {name: sum(result[name] for result in results.values())
-                 for name in ("requests", "seconds", "errors", "leaks", "stale", "other_status")}
+        total = {
+            name: sum(result[name] for result in results.values())
+            for name in ("requests", "seconds", "errors", "leaks", "stale", "other_status")
+        }
         total["rate"] = total["requests"] / total["seconds"]
         total["p50_ms"] = max(result["p50_ms"] for result in results.values())
         total["p99_ms"] = max(result["p99_ms"] for result in results.values())
         print_row("all (worst segment's latency)", total)
-        print(f"\nimport during the run: {import_state} after {time.perf_counter() - import_started:.0f}s; "
-              f"withdrawal took {withdrawal_seconds:.1f}s (the command, Django start-up included)")
+        print(
+            f"\nimport during the run: {import_state} after {time.perf_counter() - import_started:.0f}s; "
+            f"withdrawal took {withdrawal_seconds:.1f}s (the command, Django start-up included)"
+        )
         importer.wait()
-        print(f"import of {args.import_n:,} files finished with exit {importer.returncode} "
-              f"after {time.perf_counter() - import_started:.0f}s")
+        print(
+            f"import of {args.import_n:,} files finished with exit {importer.returncode} "
+            f"after {time.perf_counter() - import_started:.0f}s"
+        )
     finally:
         for process in reversed(processes):
             if process.poll() is None:

@@ -44,8 +44,28 @@ from bench.import_bench import PROVIDERS, TOPICS, article_url, reset_postgres  #
 from bench.import_bench import sentence as newsroom_sentence  # noqa: E402
 
 NAMES = 20_000
-SYLLABLES = ("ka", "lo", "mer", "vin", "dra", "sel", "tor", "bu", "nes", "qua", "zim", "rho", "pel", "gan", "tis",
-             "wor", "ely", "fan", "jub", "oct")
+SYLLABLES = (
+    "ka",
+    "lo",
+    "mer",
+    "vin",
+    "dra",
+    "sel",
+    "tor",
+    "bu",
+    "nes",
+    "qua",
+    "zim",
+    "rho",
+    "pel",
+    "gan",
+    "tis",
+    "wor",
+    "ely",
+    "fan",
+    "jub",
+    "oct",
+)
 BATCH = 2_000
 KINDS = ("common word", "rare word", "two words", "phrase", "no hit")
 
@@ -78,8 +98,9 @@ class Text:
         return " ".join(parts)
 
     def body(self) -> str:
-        return "\n\n".join(" ".join(self.sentence(14) for _ in range(self.rng.randint(3, 6)))
-                           for _ in range(self.rng.randint(3, 5)))
+        return "\n\n".join(
+            " ".join(self.sentence(14) for _ in range(self.rng.randint(3, 6))) for _ in range(self.rng.randint(3, 5))
+        )
 
 
 def build_catalogue(count: int) -> None:
@@ -95,28 +116,54 @@ def build_catalogue(count: int) -> None:
     started = time.monotonic()
     with transaction.atomic():
         providers = Provider.objects.bulk_create(
-            [Provider(name=name, domain=domain.removeprefix("www."), slug=domain.removeprefix("www.").replace(".", "-"))
-             for name, domain in PROVIDERS]
+            [
+                Provider(
+                    name=name, domain=domain.removeprefix("www."), slug=domain.removeprefix("www.").replace(".", "-")
+                )
+                for name, domain in PROVIDERS
+            ]
         )
         topics = Topic.objects.bulk_create([Topic(name=name, slug=name.lower().replace(" ", "-")) for name in TOPICS])
-        base = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
+        base = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
         for start in range(0, count, BATCH):
-            articles = Article.objects.bulk_create([
-                Article(source_key=article_url(n), url=article_url(n), slug=f"story-{n:07d}",
-                        title=text.sentence(8), excerpt=text.sentence(30), body=text.body(),
+            articles = Article.objects.bulk_create(
+                [
+                    Article(
+                        source_key=article_url(n),
+                        url=article_url(n),
+                        slug=f"story-{n:07d}",
+                        title=text.sentence(8),
+                        excerpt=text.sentence(30),
+                        body=text.body(),
                         published_at=base + dt.timedelta(minutes=25 * n + rng.randrange(20)),
-                        category="news", article_type="article", quality=rng.randrange(101),
-                        provider=providers[n % len(providers)], is_published=rng.random() < 0.5)
-                for n in range(start, min(start + BATCH, count))
-            ])
-            TaggedTopic.objects.bulk_create([
-                TaggedTopic(content_object=article, tag=topic, position=position)
-                for article in articles for position, topic in enumerate(rng.sample(topics, rng.randint(1, 3)))
-            ])
-            ArticleImage.objects.bulk_create([
-                ArticleImage(article=article, position=0, url=f"https://img.example/{article.slug}.jpg",
-                             width=1200, height=675) for article in articles
-            ])
+                        category="news",
+                        article_type="article",
+                        quality=rng.randrange(101),
+                        provider=providers[n % len(providers)],
+                        is_published=rng.random() < 0.5,
+                    )
+                    for n in range(start, min(start + BATCH, count))
+                ]
+            )
+            TaggedTopic.objects.bulk_create(
+                [
+                    TaggedTopic(content_object=article, tag=topic, position=position)
+                    for article in articles
+                    for position, topic in enumerate(rng.sample(topics, rng.randint(1, 3)))
+                ]
+            )
+            ArticleImage.objects.bulk_create(
+                [
+                    ArticleImage(
+                        article=article,
+                        position=0,
+                        url=f"https://img.example/{article.slug}.jpg",
+                        width=1200,
+                        height=675,
+                    )
+                    for article in articles
+                ]
+            )
             print(f"\r  built {min(start + BATCH, count):,} of {count:,} articles", end="", flush=True)
     print(f"\r  built {count:,} articles in {time.monotonic() - started:.0f}s" + " " * 20)
 
@@ -141,8 +188,12 @@ def queries_by_kind() -> dict[str, list[str]]:
     return {
         "common word": ["police", "court", "minister", "data", "council"],
         "rare word": [names[rank] for rank in (5_000, 7_500, 10_000, 12_500, 15_000)],
-        "two words": [f"{word} {names[rank]}" for word, rank in
-                      zip(("privacy", "cameras", "watchdog", "arrests", "report"), (20, 50, 100, 150, 200))],
+        "two words": [
+            f"{word} {names[rank]}"
+            for word, rank in zip(
+                ("privacy", "cameras", "watchdog", "arrests", "report"), (20, 50, 100, 150, 200), strict=True
+            )
+        ],
         "phrase": ['"facial recognition"', '"city council"', '"public safety"', '"court ruling"', '"police officers"'],
         "no hit": ["zyxwvut", "quixotically", "flibbertigibbet", "xylophonist", "snollygoster"],
     }
@@ -164,8 +215,10 @@ def timed_get(client, address: str, query: str) -> float:
 
 
 def report(label: str, samples: list[float]) -> None:
-    print(f"  {label:26} p50 {percentile(samples, 0.5):8.1f}  p95 {percentile(samples, 0.95):8.1f}  "
-          f"p99 {percentile(samples, 0.99):8.1f}  ms   (n={len(samples)})")
+    print(
+        f"  {label:26} p50 {percentile(samples, 0.5):8.1f}  p95 {percentile(samples, 0.95):8.1f}  "
+        f"p99 {percentile(samples, 0.99):8.1f}  ms   (n={len(samples)})"
+    )
 
 
 # --------------------------------------------------------------------------- main
@@ -185,17 +238,19 @@ def configure(options) -> Path | None:
             Path(urlsplit(database_url).path).unlink(missing_ok=True)
     elif options.rebuild or not postgres_database_exists(database_url):
         reset_postgres(database_url)
-    os.environ.update({
-        "DATABASE_URL": database_url,
-        "DJANGO_SETTINGS_MODULE": "newsdesk.settings",
-        "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "search-bench-only"),
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "NEWSDESK_STATIC_MANIFEST": "0",  # static files from the apps' folders, no collectstatic
-        "DJANGO_ALLOWED_HOSTS": "testserver",
-        "NEWSDESK_CACHE_SECONDS": "0",
-        "NEWSDESK_API_ANON_RATE": "off",
-    })
+    os.environ.update(
+        {
+            "DATABASE_URL": database_url,
+            "DJANGO_SETTINGS_MODULE": "newsdesk.settings",
+            "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "search-bench-only"),
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECURE_SSL_REDIRECT": "0",
+            "NEWSDESK_STATIC_MANIFEST": "0",  # static files from the apps' folders, no collectstatic
+            "DJANGO_ALLOWED_HOSTS": "testserver",
+            "NEWSDESK_CACHE_SECONDS": "0",
+            "NEWSDESK_API_ANON_RATE": "off",
+        }
+    )
     return throwaway
 
 
@@ -247,16 +302,22 @@ def run(options) -> int:
     queries = queries_by_kind()
     published = Article.objects.published()
     version = connection.Database.sqlite_version if connection.vendor == "sqlite" else connection.pg_version
-    print(f"database: {connection.vendor} {version}; {options.articles:,} articles; cores: {os.cpu_count()}; "
-          f"load average before: {os.getloadavg()[0]:.2f}")
+    print(
+        f"database: {connection.vendor} {version}; {options.articles:,} articles; cores: {os.cpu_count()}; "
+        f"load average before: {os.getloadavg()[0]:.2f}"
+    )
     for kind in KINDS:
         matches = [published.search(query).count() for query in queries[kind]]
         print(f"  {kind:12} published matches per query: {', '.join(f'{count:,}' for count in matches)}")
 
     client = Client()
     surfaces = {"page": "/search/", "api": "/api/v1/articles/"}
-    every_request = [(surface, address, kind, query) for surface, address in surfaces.items()
-                     for kind in KINDS for query in queries[kind]]
+    every_request = [
+        (surface, address, kind, query)
+        for surface, address in surfaces.items()
+        for kind in KINDS
+        for query in queries[kind]
+    ]
     for _, address, _, query in every_request:  # warm-up: connections, compiled templates, the OS cache
         timed_get(client, address, query)
     samples: dict[tuple[str, str], list[float]] = {}

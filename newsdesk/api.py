@@ -52,7 +52,9 @@ class ApiRootView(ConditionalGetMixin, APIView):
         },
     )
     def get(self, request):
-        return Response({name: request.build_absolute_uri(reverse(url_name)) for name, (url_name, _) in ROOT_LINKS.items()})
+        return Response(
+            {name: request.build_absolute_uri(reverse(url_name)) for name, (url_name, _) in ROOT_LINKS.items()}
+        )
 
 
 v1 = [

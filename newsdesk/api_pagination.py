@@ -173,7 +173,7 @@ class KeysetCursorPagination(BasePagination):
         here = "null" if cursor.value is None else "value"
         order = list(reversed(forward)) if cursor.reverse else forward
         start = order.index(here)
-        return [(here, cursor, cursor.reverse)] + [(segment, None, cursor.reverse) for segment in order[start + 1:]]
+        return [(here, cursor, cursor.reverse)] + [(segment, None, cursor.reverse) for segment in order[start + 1 :]]
 
     def _segment_queryset(self, queryset, segment: str, bound: Cursor | None, reverse: bool):
         name = self.key.name
@@ -194,11 +194,13 @@ class KeysetCursorPagination(BasePagination):
             # (field, id) strictly after the bound; the first condition is the index range,
             # the second only discards the ties already seen.
             if descending:
-                queryset = queryset.filter(Q(**{f"{name}__lte": bound.value}),
-                                           Q(**{f"{name}__lt": bound.value}) | Q(pk__lt=bound.pk))
+                queryset = queryset.filter(
+                    Q(**{f"{name}__lte": bound.value}), Q(**{f"{name}__lt": bound.value}) | Q(pk__lt=bound.pk)
+                )
             else:
-                queryset = queryset.filter(Q(**{f"{name}__gte": bound.value}),
-                                           Q(**{f"{name}__gt": bound.value}) | Q(pk__gt=bound.pk))
+                queryset = queryset.filter(
+                    Q(**{f"{name}__gte": bound.value}), Q(**{f"{name}__gt": bound.value}) | Q(pk__gt=bound.pk)
+                )
         # This segment holds no NULL, but a nullable column's indexes keep NULL as the smallest value
         # (SQLite's order, and PostgreSQL's by migration 0008): an ORDER BY that says so walks them.
         nulls = ({"nulls_last": True} if descending else {"nulls_first": True}) if self.key.nullable else {}
@@ -242,7 +244,9 @@ class KeysetCursorPagination(BasePagination):
         raw = request.query_params.get(self.cursor_query_param)
         if raw is None or raw == "":
             return None
-        invalid = ValidationError({self.cursor_query_param: ["Invalid cursor: use the next or previous link as given."]})
+        invalid = ValidationError(
+            {self.cursor_query_param: ["Invalid cursor: use the next or previous link as given."]}
+        )
         if len(raw) > MAX_CURSOR_LENGTH:
             raise invalid
         try:
@@ -287,7 +291,7 @@ class KeysetCursorPagination(BasePagination):
             value = parse_datetime(raw)
             if value is None or value.tzinfo is None:
                 raise ValueError("not an aware ISO 8601 date-time")
-            value.astimezone(dt.timezone.utc)  # OverflowError near year 1 or 9999: the database would raise it
+            value.astimezone(dt.UTC)  # OverflowError near year 1 or 9999: the database would raise it
             return value
         if isinstance(field, (models.IntegerField, models.AutoField)):
             if isinstance(raw, bool) or not isinstance(raw, int):

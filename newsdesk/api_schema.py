@@ -42,8 +42,9 @@ class ErrorSerializer(serializers.Serializer):
 
     status = serializers.IntegerField(read_only=True, help_text="The HTTP status code, repeated.")
     code = serializers.CharField(
-        read_only=True, help_text="Machine-readable reason: `invalid`, `not_authenticated`, `permission_denied`, "
-        "`not_found`, `throttled`, `parse_error`, `unsupported_media_type`, `too_large`, `server_error`…"
+        read_only=True,
+        help_text="Machine-readable reason: `invalid`, `not_authenticated`, `permission_denied`, "
+        "`not_found`, `throttled`, `parse_error`, `unsupported_media_type`, `too_large`, `server_error`…",
     )
     detail = serializers.CharField(read_only=True, help_text="What went wrong, for a person.")
     errors = serializers.DictField(
@@ -74,16 +75,24 @@ def conditional_get_parameters() -> list:
     """The request and response headers of conditional GET, for ``extend_schema(parameters=…)``."""
     return [
         OpenApiParameter(
-            "If-None-Match", str, OpenApiParameter.HEADER,
+            "If-None-Match",
+            str,
+            OpenApiParameter.HEADER,
             description="The `ETag` of a representation you hold: if it is still current, the answer is "
             "`304 Not Modified` with no body.",
         ),
         OpenApiParameter(
-            "ETag", str, OpenApiParameter.HEADER, response=[200, 304],
+            "ETag",
+            str,
+            OpenApiParameter.HEADER,
+            response=[200, 304],
             description="Identifies this representation; send it back in `If-None-Match` to revalidate.",
         ),
         OpenApiParameter(
-            "Retry-After", int, OpenApiParameter.HEADER, response=[429],
+            "Retry-After",
+            int,
+            OpenApiParameter.HEADER,
+            response=[429],
             description="Seconds to wait before the next request.",
         ),
     ]

@@ -33,7 +33,11 @@ CACHED_VIEWS = frozenset(
         "articles:topic",
         "articles:search",
         "providers:detail",
-        *(f"articles:{channel}feed_{kind}" for channel in ("", "topic_", "provider_") for kind in ("rss", "atom", "json")),
+        *(
+            f"articles:{channel}feed_{kind}"
+            for channel in ("", "topic_", "provider_")
+            for kind in ("rss", "atom", "json")
+        ),
         "api:v1:article-list",
         "api:v1:provider-list",
         "api:v1:topic-list",

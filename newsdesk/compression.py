@@ -71,9 +71,7 @@ class CompressionMiddleware:
 def is_personal(request, response) -> bool:
     """Whether the response may hold a secret of whoever asked: then it is never compressed (BREACH)."""
     return (
-        settings.SESSION_COOKIE_NAME in request.COOKIES
-        or "Authorization" in request.headers
-        or bool(response.cookies)
+        settings.SESSION_COOKIE_NAME in request.COOKIES or "Authorization" in request.headers or bool(response.cookies)
     )
 
 
@@ -101,7 +99,11 @@ def _is_compressible(response) -> bool:
     if response.streaming or response.has_header("Content-Encoding") or len(response.content) < MIN_LENGTH:
         return False
     content_type = response.get("Content-Type", "").split(";")[0].strip().lower()
-    return content_type.startswith("text/") or content_type in TEXT_TYPES or content_type.endswith(("+json", "+xml", "+yaml"))
+    return (
+        content_type.startswith("text/")
+        or content_type in TEXT_TYPES
+        or content_type.endswith(("+json", "+xml", "+yaml"))
+    )
 
 
 def _weaken_etag(response) -> None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timezone as dt_timezone
+from datetime import UTC, datetime
 from functools import wraps
 
 from django.conf import settings
@@ -72,11 +72,13 @@ def public_changes_sql(connection) -> str:
         return f"(SELECT MAX({column}) FROM {quote(model._meta.db_table)}{where})"
 
     publication = EditorialChange.Field.IS_PUBLISHED.value  # a constant of ours, so it can be a literal
-    return "SELECT " + ", ".join([
-        latest(Article, "imported_at", quote("is_published")),
-        latest(EditorialChange, "changed_at", f"{quote('field')} = '{publication}'"),
-        latest(PublicEdit, "changed_at"),
-    ])
+    return "SELECT " + ", ".join(
+        [
+            latest(Article, "imported_at", quote("is_published")),
+            latest(EditorialChange, "changed_at", f"{quote('field')} = '{publication}'"),
+            latest(PublicEdit, "changed_at"),
+        ]
+    )
 
 
 def _as_datetime(value) -> datetime | None:
@@ -88,7 +90,7 @@ def _as_datetime(value) -> datetime | None:
         if value is None:
             return None
     if timezone.is_naive(value):
-        value = value.replace(tzinfo=dt_timezone.utc)
+        value = value.replace(tzinfo=UTC)
     return value
 
 

@@ -51,6 +51,9 @@ def healthz(request):
         results["redis"] = redis_answers(settings.REDIS_URL)
     healthy = all(results.values())
     return JsonResponse(
-        {"status": "ok" if healthy else "unavailable", "checks": {name: "ok" if up else "down" for name, up in results.items()}},
+        {
+            "status": "ok" if healthy else "unavailable",
+            "checks": {name: "ok" if up else "down" for name, up in results.items()},
+        },
         status=200 if healthy else 503,
     )

@@ -33,8 +33,10 @@ class ContentSecurityPolicyMiddleware:
         self.get_response = get_response
         self.default = self._header(settings.NEWSDESK_CSP)
         self.overrides = sorted(
-            ((prefix, self._header({**settings.NEWSDESK_CSP, **directives}))
-             for prefix, directives in settings.NEWSDESK_CSP_PATH_OVERRIDES.items()),
+            (
+                (prefix, self._header({**settings.NEWSDESK_CSP, **directives}))
+                for prefix, directives in settings.NEWSDESK_CSP_PATH_OVERRIDES.items()
+            ),
             key=lambda item: len(item[0]),
             reverse=True,
         )

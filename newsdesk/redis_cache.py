@@ -80,7 +80,9 @@ class ResilientRedisCache(RedisCache):
             self._down = True
             logger.warning(
                 "The cache at %s is unreachable (%s): serving from the database, retrying every %g s.",
-                self._where, error, RETRY_INTERVAL_SECONDS,
+                self._where,
+                error,
+                RETRY_INTERVAL_SECONDS,
                 extra={"cache_servers": self._where, "error": str(error)},
             )
 

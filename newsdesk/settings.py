@@ -13,9 +13,9 @@ Variables (see README):
     NEWSDESK_LOGIN_FAILURE_LIMIT, NEWSDESK_LOGIN_COOLOFF_MINUTES, NEWSDESK_LOGIN_THROTTLE: the login throttle
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
-import os
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -169,7 +169,7 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Outside debug, `collectstatic` (make serve) writes content-hashed copies with .gz and .br
 # versions into STATIC_ROOT, and whitenoise serves them from gunicorn, cached for ever. Hashed
-# names need the manifest collectstatic writes, so debug and the test suite (pytest.ini: no
+# names need the manifest collectstatic writes, so debug and the test suite (pyproject.toml's pytest section: no
 # build step before pytest) keep plain names, and whitenoise finds files where runserver does.
 NEWSDESK_STATIC_MANIFEST = env_bool("NEWSDESK_STATIC_MANIFEST", default=not DEBUG)
 STORAGES = {
@@ -291,7 +291,8 @@ else:
 NEWSDESK_CACHE_SECONDS = env_int("NEWSDESK_CACHE_SECONDS", 30)
 # After the security and CSP middleware, before sessions and CORS: see newsdesk.caching.CatalogueCacheMiddleware.
 MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"), "newsdesk.caching.CatalogueCacheMiddleware"
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+    "newsdesk.caching.CatalogueCacheMiddleware",
 )
 
 # --- Compression -----------------------------------------------------------------------
@@ -299,7 +300,8 @@ MIDDLEWARE.insert(
 # someone signed in or one that sets a cookie, such as a page with a CSRF token (BREACH: newsdesk.compression).
 # Inside the response cache, which so keeps compressed copies; outside everything that makes a body.
 MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"), "newsdesk.compression.CompressionMiddleware"
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+    "newsdesk.compression.CompressionMiddleware",
 )
 
 # --- REST API --------------------------------------------------------------------------
@@ -372,7 +374,7 @@ CORS_EXPOSE_HEADERS = ["ETag", "Retry-After"]
 # forgotten variable fails safe, and `manage.py check --deploy` is silent (tests/newsdesk/test_deploy.py).
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# The test client speaks plain HTTP: pytest.ini turns the redirect off.
+# The test client speaks plain HTTP: pyproject.toml's pytest section turns the redirect off.
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe app servers over plain HTTP
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG

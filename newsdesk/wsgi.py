@@ -1,4 +1,5 @@
 """WSGI entry point, for gunicorn or any other WSGI server."""
+
 import gc
 import os
 

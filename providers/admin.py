@@ -30,4 +30,6 @@ class ProviderAdmin(PublicEditMixin, ValidatedChangeListMixin, admin.ModelAdmin)
     @admin.display(description="articles", ordering="article_total")
     def article_count(self, provider):
         url = reverse("admin:articles_article_changelist") + f"?provider__id__exact={provider.pk}"
-        return format_html('<a href="{}">{}</a>', url, formats.number_format(provider.article_total, force_grouping=True))
+        return format_html(
+            '<a href="{}">{}</a>', url, formats.number_format(provider.article_total, force_grouping=True)
+        )

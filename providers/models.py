@@ -32,16 +32,12 @@ class Provider(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("providers:detail", kwargs={"slug": self.slug})
+
     def clean(self) -> None:
         # As the importer stores it, so that a domain typed in the admin is still one provider per host.
         try:
             self.domain = normalise_domain(self.domain)
         except ValueError as error:
             raise ValidationError({"domain": f"This {error}."}) from None
-
-    def get_absolute_url(self) -> str:
-        return reverse("providers:detail", kwargs={"slug": self.slug})
-
-    @property
-    def site_url(self) -> str:
-        return f"https://{self.domain}/"

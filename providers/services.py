@@ -32,7 +32,9 @@ def providers_ensure(providers: Iterable[ProviderData]) -> dict[str, int]:
         by_domain.setdefault(provider.domain, provider)
     if not by_domain:
         return {}
-    existing = {row.domain: row for row in Provider.objects.filter(domain__in=by_domain).only("id", "domain", "logo_url")}
+    existing = {
+        row.domain: row for row in Provider.objects.filter(domain__in=by_domain).only("id", "domain", "logo_url")
+    }
     missing = [data for domain, data in by_domain.items() if domain not in existing]
     for attempt in range(2):
         missing = [data for domain, data in by_domain.items() if domain not in existing]
@@ -41,7 +43,9 @@ def providers_ensure(providers: Iterable[ProviderData]) -> dict[str, int]:
         # A slug can be taken by another domain ("a-b.com" and "a.b-com"), or by a concurrent
         # import; the second attempt uses a slug made unique by a hash of the domain.
         taken_slugs = set(
-            Provider.objects.filter(slug__in=[provider_slug(data.domain) for data in missing]).values_list("slug", flat=True)
+            Provider.objects.filter(slug__in=[provider_slug(data.domain) for data in missing]).values_list(
+                "slug", flat=True
+            )
         )
         new_rows = []
         for data in missing:
@@ -50,12 +54,23 @@ def providers_ensure(providers: Iterable[ProviderData]) -> dict[str, int]:
                 slug = f"{slug[:240]}-{hashlib.sha1(data.domain.encode()).hexdigest()[:8]}"
             taken_slugs.add(slug)
             new_rows.append(
-                Provider(name=data.name, domain=data.domain, slug=slug, logo_url=data.logo_url,
-                         logo_width=data.logo_width, logo_height=data.logo_height)
+                Provider(
+                    name=data.name,
+                    domain=data.domain,
+                    slug=slug,
+                    logo_url=data.logo_url,
+                    logo_width=data.logo_width,
+                    logo_height=data.logo_height,
+                )
             )
         Provider.objects.bulk_create(new_rows, ignore_conflicts=True)
         existing.update(
-            {row.domain: row for row in Provider.objects.filter(domain__in=[d.domain for d in missing]).only("id", "domain", "logo_url")}
+            {
+                row.domain: row
+                for row in Provider.objects.filter(domain__in=[d.domain for d in missing]).only(
+                    "id", "domain", "logo_url"
+                )
+            }
         )
     logo_updates = []
     for domain, row in existing.items():

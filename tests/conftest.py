@@ -42,7 +42,9 @@ def run_import():
 
         stdout, stderr = StringIO(), StringIO()
         try:
-            call_command("import_articles", *[str(a) for a in args], stdout=stdout, stderr=stderr, no_progress=True, **options)
+            call_command(
+                "import_articles", *[str(a) for a in args], stdout=stdout, stderr=stderr, no_progress=True, **options
+            )
             status = 0
         except CommandError as error:
             status = error.returncode
@@ -111,9 +113,12 @@ def make_article(db):
 
     def make(**fields):
         number = next(counter)
-        provider = fields.pop("provider", None) or Provider.objects.get_or_create(
-            domain="example.com", defaults={"name": "Example News", "slug": "example-com"}
-        )[0]
+        provider = (
+            fields.pop("provider", None)
+            or Provider.objects.get_or_create(
+                domain="example.com", defaults={"name": "Example News", "slug": "example-com"}
+            )[0]
+        )
         url = fields.pop("url", f"https://example.com/news/{number}")
         defaults = {
             "source_key": url,
@@ -136,6 +141,7 @@ def imported_seeds(db, seeds_dir):
 
 
 # --------------------------------------------------------------------------- the API
+
 
 @pytest.fixture(autouse=True)
 def empty_cache():
@@ -183,8 +189,10 @@ def reader_api(db, django_user_model):
 def build_catalogue(make_article):
     """``build(n)`` creates n articles (published unless told), each with two topics, an image and
     two related links, one of them to the previous article. Returns them oldest first."""
-    topics = [Topic.objects.get_or_create(slug=slug, defaults={"name": name})[0]
-              for slug, name in (("ai", "AI"), ("science", "Science"), ("politics", "Politics"))]
+    topics = [
+        Topic.objects.get_or_create(slug=slug, defaults={"name": name})[0]
+        for slug, name in (("ai", "AI"), ("science", "Science"), ("politics", "Politics"))
+    ]
     bbc = Provider.objects.get_or_create(domain="bbc.com", defaults={"name": "BBC", "slug": "bbc-com"})[0]
     made: list[Article] = []
 
@@ -204,18 +212,28 @@ def build_catalogue(make_article):
                 article_type="article",
                 **fields,
             )
-            TaggedTopic.objects.bulk_create([
-                TaggedTopic(content_object=article, tag=topics[index % 3], position=0),
-                TaggedTopic(content_object=article, tag=topics[(index + 1) % 3], position=1),
-            ])
-            ArticleImage.objects.create(article=article, position=0, url=f"https://img.example.com/{index}.jpg",
-                                        width=640, height=480, title=f"Image {index}")
-            RelatedLink.objects.create(source=article, position=0, title="Elsewhere", url=f"https://bbc.com/{index}",
-                                       provider=bbc, quality=70)
+            TaggedTopic.objects.bulk_create(
+                [
+                    TaggedTopic(content_object=article, tag=topics[index % 3], position=0),
+                    TaggedTopic(content_object=article, tag=topics[(index + 1) % 3], position=1),
+                ]
+            )
+            ArticleImage.objects.create(
+                article=article,
+                position=0,
+                url=f"https://img.example.com/{index}.jpg",
+                width=640,
+                height=480,
+                title=f"Image {index}",
+            )
+            RelatedLink.objects.create(
+                source=article, position=0, title="Elsewhere", url=f"https://bbc.com/{index}", provider=bbc, quality=70
+            )
             if made:
                 previous = made[-1]
-                RelatedLink.objects.create(source=article, position=1, title=previous.title, url=previous.url,
-                                           article=previous)
+                RelatedLink.objects.create(
+                    source=article, position=1, title=previous.title, url=previous.url, article=previous
+                )
             made.append(article)
             batch.append(article)
         return batch

@@ -34,8 +34,19 @@ NESTED_ITEMS = {
     "related": (
         RelatedLink,
         "source",
-        ("position", "title", "url", "excerpt", "published_at", "quality", "provider__name", "provider__domain",
-         "provider__slug", "article__slug", "article__is_published"),
+        (
+            "position",
+            "title",
+            "url",
+            "excerpt",
+            "published_at",
+            "quality",
+            "provider__name",
+            "provider__domain",
+            "provider__slug",
+            "article__slug",
+            "article__is_published",
+        ),
     ),
 }
 NESTED = tuple(NESTED_ITEMS)
@@ -145,4 +156,4 @@ def parse_datetime_value(value) -> dt.datetime | None:
     if value is None:
         return None
     parsed = dt.datetime.fromisoformat(value)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)

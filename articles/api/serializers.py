@@ -27,8 +27,24 @@ HTTP_URL = r"^https?://[^\s/$.?#][^\s]*$"
 SLUG_PLACEHOLDER = "__article_slug__"
 EDITOR_FIELDS = ("extra",)
 PUBLIC_FIELDS = (
-    "id", "slug", "title", "excerpt", "body", "url", "amp_url", "published_at", "category", "type", "quality",
-    "heat", "is_published", "provider", "topics", "images", "related", "links",
+    "id",
+    "slug",
+    "title",
+    "excerpt",
+    "body",
+    "url",
+    "amp_url",
+    "published_at",
+    "category",
+    "type",
+    "quality",
+    "heat",
+    "is_published",
+    "provider",
+    "topics",
+    "images",
+    "related",
+    "links",
 )
 
 
@@ -41,7 +57,7 @@ def iso_datetime(value: dt.datetime | None) -> str | None:
     """UTC, ISO 8601, ``Z`` for the zone: the way DRF writes date-times."""
     if value is None:
         return None
-    return value.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z")
+    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
 
 
 def iso_datetime_from_json(value: str | None) -> str | None:
@@ -74,7 +90,9 @@ class ProviderSummarySerializer(serializers.Serializer):
 
 class TopicSummarySerializer(serializers.Serializer):
     name = serializers.CharField(read_only=True, help_text="Topic name.")
-    slug = serializers.SlugField(read_only=True, help_text="Identifies the topic in `/api/v1/topics/{slug}/` and `?topic=`.")
+    slug = serializers.SlugField(
+        read_only=True, help_text="Identifies the topic in `/api/v1/topics/{slug}/` and `?topic=`."
+    )
 
 
 class ImageSerializer(serializers.Serializer):
@@ -92,12 +110,13 @@ class RelatedLinkSerializer(serializers.Serializer):
         read_only=True, allow_null=True, help_text="When its provider published it (UTC), when known."
     )
     provider = ProviderSummarySerializer(read_only=True, allow_null=True, help_text="Its provider, when known.")
-    quality = serializers.IntegerField(read_only=True, allow_null=True, help_text="Its quality score (0–100), when known.")
+    quality = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="Its quality score (0–100), when known."
+    )
     article = serializers.SlugField(
         read_only=True,
         allow_null=True,
-        help_text="Our article's slug when the related article is in the catalogue and visible to you; "
-        "otherwise null.",
+        help_text="Our article's slug when the related article is in the catalogue and visible to you; otherwise null.",
     )
 
 
@@ -119,7 +138,8 @@ class ArticleSerializer(serializers.Serializer):
         required=False, help_text="Full text (Markdown or plain text, never HTML to trust); may be empty."
     )
     url = serializers.CharField(
-        required=False, allow_null=True,
+        required=False,
+        allow_null=True,
         help_text="Canonical address of the original (normalised); null for a draft that came without one.",
     )
     amp_url = serializers.CharField(required=False, allow_null=True, help_text="AMP version of the original, when any.")
@@ -129,7 +149,10 @@ class ArticleSerializer(serializers.Serializer):
     category = serializers.CharField(required=False, help_text="Category from the source (e.g. `news`); may be empty.")
     type = serializers.CharField(required=False, help_text="Type from the source (e.g. `article`); may be empty.")
     quality = serializers.IntegerField(
-        required=False, allow_null=True, min_value=0, max_value=100,
+        required=False,
+        allow_null=True,
+        min_value=0,
+        max_value=100,
         help_text="Editorial quality score, 0–100; null when not scored.",
     )
     heat = serializers.IntegerField(required=False, help_text="Popularity score from the pipeline; -1 = not computed.")
@@ -168,15 +191,27 @@ class ArticleSerializer(serializers.Serializer):
         editor = self.editor
 
         # The members of each nested item, in rows.NESTED_ITEMS order.
-        def related(_position, title, url, excerpt, published_at, quality, provider_name, provider_domain,
-                    provider_slug, article_slug, article_is_published):
+        def related(
+            _position,
+            title,
+            url,
+            excerpt,
+            published_at,
+            quality,
+            provider_name,
+            provider_domain,
+            provider_slug,
+            article_slug,
+            article_is_published,
+        ):
             return {
                 "title": title,
                 "url": url,
                 "excerpt": excerpt,
                 "published_at": iso_datetime_from_json(published_at),
-                "provider": None if provider_slug is None else
-                {"name": provider_name, "domain": provider_domain, "slug": provider_slug},
+                "provider": None
+                if provider_slug is None
+                else {"name": provider_name, "domain": provider_domain, "slug": provider_slug},
                 "quality": quality,
                 "article": article_slug if article_slug is not None and (editor or article_is_published) else None,
             }
@@ -251,7 +286,10 @@ class ArticleCurationSerializer(serializers.Serializer):
         required=False, help_text="Publish (`true`) or hold back (`false`) the article. Audited."
     )
     quality = StrictIntegerField(
-        required=False, allow_null=True, min_value=0, max_value=100,
+        required=False,
+        allow_null=True,
+        min_value=0,
+        max_value=100,
         help_text="Editorial quality score, a whole number from 0 to 100, or null to clear it. Audited.",
     )
 
@@ -331,10 +369,15 @@ class ArticleIngestSerializer(serializers.Serializer):
     category = serializers.CharField(required=False, allow_blank=True, help_text="Category (e.g. `news`).")
     type = serializers.CharField(required=False, allow_blank=True, help_text="Type (e.g. `article`).")
     quality = serializers.IntegerField(
-        required=False, allow_null=True, min_value=0, max_value=100,
+        required=False,
+        allow_null=True,
+        min_value=0,
+        max_value=100,
         help_text="Quality score, 0–100 (an editor's score, once set, is kept).",
     )
-    heat = serializers.IntegerField(required=False, allow_null=True, min_value=-1, help_text="Popularity; -1 = not computed.")
+    heat = serializers.IntegerField(
+        required=False, allow_null=True, min_value=-1, help_text="Popularity; -1 = not computed."
+    )
     published = serializers.BooleanField(
         required=False, allow_null=True, help_text="Published flag (an editor's decision, once made, is kept)."
     )
@@ -349,12 +392,14 @@ class ArticleIngestSerializer(serializers.Serializer):
 
 class IngestResultSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(
-        choices=["created", "updated", "unchanged"], read_only=True,
+        choices=["created", "updated", "unchanged"],
+        read_only=True,
         help_text="`created`: a new article (201); `updated`: its source fields changed (200); "
         "`unchanged`: identical to what the catalogue holds (200).",
     )
     warnings = serializers.ListField(
-        child=serializers.CharField(), read_only=True,
+        child=serializers.CharField(),
+        read_only=True,
         help_text="What was repaired or skipped (e.g. a malformed image), as the importer reports it.",
     )
     article = ArticleSerializer(read_only=True, help_text="The article as stored, as an editor sees it.")
@@ -368,7 +413,9 @@ class TopicLinksSerializer(serializers.Serializer):
 
 class TopicSerializer(serializers.Serializer):
     name = serializers.CharField(read_only=True, help_text="Topic name.")
-    slug = serializers.SlugField(read_only=True, help_text="Identifies the topic in `/api/v1/topics/{slug}/` and `?topic=`.")
+    slug = serializers.SlugField(
+        read_only=True, help_text="Identifies the topic in `/api/v1/topics/{slug}/` and `?topic=`."
+    )
     article_count = serializers.IntegerField(
         read_only=True, help_text="How many articles visible to you are about this topic."
     )

@@ -123,7 +123,11 @@ def _article_rows(editor: bool, fields: tuple[str, ...], alias: str) -> QuerySet
         description="Articles, newest first by default, one page at a time (follow `next`). "
         "Anonymous callers and non-editors see published articles only.",
         parameters=[FIELDS_PARAMETER, *conditional_get_parameters()],
-        responses={200: ArticleSerializer(many=True), 304: not_modified_response(), **error_responses(400, 401, 406, 429)},
+        responses={
+            200: ArticleSerializer(many=True),
+            304: not_modified_response(),
+            **error_responses(400, 401, 406, 429),
+        },
     ),
     retrieve=extend_schema(
         summary="Get an article",
@@ -161,8 +165,9 @@ def _article_rows(editor: bool, fields: tuple[str, ...], alias: str) -> QuerySet
         examples=[OpenApiExample("A 2024-era article", value=INGEST_EXAMPLE, request_only=True)],
         responses={
             201: OpenApiResponse(IngestResultSerializer, description="Created."),
-            200: OpenApiResponse(IngestResultSerializer, description="Updated, or unchanged "
-                                 "(needs `articles.update_article_content`)."),
+            200: OpenApiResponse(
+                IngestResultSerializer, description="Updated, or unchanged (needs `articles.update_article_content`)."
+            ),
             **error_responses(400, 401, 403, 406, 413, 415, 429),
         },
     ),
@@ -222,7 +227,10 @@ class ArticleViewSet(CallerScopeMixin, ConditionalGetMixin, viewsets.GenericView
             raise ValidationError({"body": ["body must be text (a JSON string)."]})
         try:
             result = import_mapping(
-                mapping, body=body or "", source_path="api", user=request.user,
+                mapping,
+                body=body or "",
+                source_path="api",
+                user=request.user,
                 may_update=request.user.has_perm(CONTENT_UPDATE_PERMISSION),
             )
         except UpdateRefused:
@@ -232,8 +240,12 @@ class ArticleViewSet(CallerScopeMixin, ConditionalGetMixin, viewsets.GenericView
             ) from None
         if result.outcome == REJECTED:
             return Response(
-                error_body(400, "The article was rejected: " + "; ".join(result.problems), "invalid",
-                           {"article": result.problems}),
+                error_body(
+                    400,
+                    "The article was rejected: " + "; ".join(result.problems),
+                    "invalid",
+                    {"article": result.problems},
+                ),
                 status=status.HTTP_400_BAD_REQUEST,
             )
         # Whoever may add articles sees what they sent, unknown keys included.
@@ -270,12 +282,15 @@ class ArticleViewSet(CallerScopeMixin, ConditionalGetMixin, viewsets.GenericView
         description="Topics by name, with the number of articles visible to you about each: those of published "
         "articles, or every topic for editors.",
         parameters=conditional_get_parameters(),
-        responses={200: TopicSerializer(many=True), 304: not_modified_response(), **error_responses(400, 401, 406, 429)},
+        responses={
+            200: TopicSerializer(many=True),
+            304: not_modified_response(),
+            **error_responses(400, 401, 406, 429),
+        },
     ),
     retrieve=extend_schema(
         summary="Get a topic",
-        description="One topic by slug, with its article count. A topic that no article visible to you has "
-        "is a 404.",
+        description="One topic by slug, with its article count. A topic that no article visible to you has is a 404.",
         parameters=[TOPIC_SLUG, *conditional_get_parameters()],
         responses={200: TopicSerializer, 304: not_modified_response(), **error_responses(401, 404, 406, 429)},
     ),

@@ -163,7 +163,7 @@ def _put(data: dict, key: str, value) -> None:
 def _format_datetime(value: dt.datetime | None) -> str | None:
     if value is None:
         return None
-    return value.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z")
+    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
 
 
 def _file_name(article: Article, used: set[str]) -> str:

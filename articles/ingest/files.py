@@ -218,11 +218,15 @@ def _through_link(path: str, shown: str, identity: str, root: _Root) -> ArticleF
     if not (is_article_name or is_directory):
         return None
     if not root.holds(target):
-        return _refused(path, shown, identity, f"a symbolic link to {printable(target)}, outside {printable(root.shown)}")
+        return _refused(
+            path, shown, identity, f"a symbolic link to {printable(target)}, outside {printable(root.shown)}"
+        )
     if is_directory:
         return None
     if not stat.S_ISREG(status.st_mode):
-        return _refused(path, shown, identity, f"a symbolic link to something that is not a regular file ({_kind(status.st_mode)})")
+        return _refused(
+            path, shown, identity, f"a symbolic link to something that is not a regular file ({_kind(status.st_mode)})"
+        )
     return ArticleFile(path, printable(shown), identity, inode=(status.st_dev, status.st_ino), through_link=True)
 
 
@@ -231,7 +235,9 @@ def _refused(path: str, shown: str, identity: str, problem: str) -> ArticleFile:
 
 
 def _unwalkable(path: str, shown: str, identity: str, error: OSError) -> ArticleFile:
-    return _refused(path, shown, identity, f"the directory cannot be read ({_reason(error)}); nothing in it was imported")
+    return _refused(
+        path, shown, identity, f"the directory cannot be read ({_reason(error)}); nothing in it was imported"
+    )
 
 
 def read_article_file(file: ArticleFile, *, max_bytes: int) -> bytes:
@@ -281,8 +287,11 @@ def _read_up_to(descriptor: int, size: int) -> bytes:
 
 def _kind(mode: int) -> str:
     for is_kind, kind in (
-        (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
-        (stat.S_ISBLK, "a block device"), (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISDIR, "a directory"),
     ):
         if is_kind(mode):
             return kind

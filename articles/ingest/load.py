@@ -41,11 +41,17 @@ from providers.services import providers_ensure
 
 from ..models import Article, ArticleImage, EditorialChange, RelatedLink, SourceFile, TaggedTopic, Topic
 from ..services import articles_content_update, editorial_changes_record
-from .files import ArticleFile, Unreadable, read_article_file
-from .files import find_article_files, iter_article_files  # noqa: F401  (callers find files and import them from here)
+from .files import ArticleFile, Unreadable, find_article_files, iter_article_files, read_article_file  # noqa: F401  (callers find files and import them from here)
 from .rows import (
-    ARTICLE_COLUMNS, IMAGE_COLUMNS, RELATED_COLUMNS, RELATED_URL, PreparedArticle, PreparedFile, prepare_article,
-    prepare_many, start_worker,
+    ARTICLE_COLUMNS,
+    IMAGE_COLUMNS,
+    RELATED_COLUMNS,
+    RELATED_URL,
+    PreparedArticle,
+    PreparedFile,
+    prepare_article,
+    prepare_many,
+    start_worker,
 )
 
 if TYPE_CHECKING:
@@ -59,16 +65,39 @@ OUTCOMES = (CREATED, UPDATED, UNCHANGED, REJECTED)
 
 # What planning a batch reads of the articles it may update.
 PLANNED_FIELDS = (
-    "id", "source_key", "content_hash", "is_published", "quality", "published_set_by_editor", "quality_set_by_editor",
+    "id",
+    "source_key",
+    "content_hash",
+    "is_published",
+    "quality",
+    "published_set_by_editor",
+    "quality_set_by_editor",
 )
 # Fields an import rewrites on an existing article. Editorial fields, slug and
 # first_imported_at are deliberately absent; so is url, the source_key's own value (NULL for a
 # draft): an upsert that rewrites no unique column takes PostgreSQL's weaker row lock, which the
 # foreign-key checks of a concurrent import's commit do not wait for (else two imports can deadlock).
 SOURCE_FIELDS = [
-    "title", "excerpt", "body", "published_at", "original_url", "amp_url", "cdn_amp_url", "category",
-    "article_type", "heat", "provider", "secured", "extra", "schema_era", "is_draft", "needs_review",
-    "import_warnings", "source_path", "content_hash", "imported_at",
+    "title",
+    "excerpt",
+    "body",
+    "published_at",
+    "original_url",
+    "amp_url",
+    "cdn_amp_url",
+    "category",
+    "article_type",
+    "heat",
+    "provider",
+    "secured",
+    "extra",
+    "schema_era",
+    "is_draft",
+    "needs_review",
+    "import_warnings",
+    "source_path",
+    "content_hash",
+    "imported_at",
 ]
 
 
@@ -212,7 +241,7 @@ class _ParsePool:
         self.depth = self.workers
         self.executor: ProcessPoolExecutor | None = None
 
-    def __enter__(self) -> "_ParsePool":
+    def __enter__(self) -> _ParsePool:
         return self
 
     def __exit__(self, *exc_info) -> None:
@@ -232,8 +261,10 @@ class _ParsePool:
             self.executor = self._start_executor()
             return [prepare_many(items, **self.options)]
         size = -(-len(items) // self.workers)
-        return [self.executor.submit(functools.partial(prepare_many, items[start:start + size], **self.options))
-                for start in range(0, len(items), size)]
+        return [
+            self.executor.submit(functools.partial(prepare_many, items[start : start + size], **self.options))
+            for start in range(0, len(items), size)
+        ]
 
     def _start_executor(self) -> ProcessPoolExecutor:
         # forkserver: workers never inherit this process's database connections or threads. The
@@ -276,8 +307,11 @@ def _prepare_batch(batch: Sequence[ArticleFile], *, max_bytes: int, skip_unchang
     candidates = [_read(file, max_bytes) for file in batch]
     readable = [c for c in candidates if c.report.outcome != REJECTED]
     if readable:
-        known = dict(select_rows(SourceFile, ("path", "content_hash"), "path", [c.file.path for c in readable],
-                                 not_null="article"))
+        known = dict(
+            select_rows(
+                SourceFile, ("path", "content_hash"), "path", [c.file.path for c in readable], not_null="article"
+            )
+        )
         for candidate in readable:
             remembered = known.get(candidate.file.path)
             if remembered == "":
@@ -289,7 +323,10 @@ def _prepare_batch(batch: Sequence[ArticleFile], *, max_bytes: int, skip_unchang
 
 
 def _finish_batch(
-    candidates: list[_Candidate], handles: list, writer: _CatalogueWriter, summary: ImportSummary,
+    candidates: list[_Candidate],
+    handles: list,
+    writer: _CatalogueWriter,
+    summary: ImportSummary,
     on_file: Callable[[FileReport], None] | None,
 ) -> None:
     to_parse = [c for c in candidates if not c.report.outcome]
@@ -351,7 +388,12 @@ class _CatalogueWriter:
     """
 
     def __init__(
-        self, *, dry_run: bool, overwrite_editorial: bool, via: str = EditorialChange.Via.IMPORT, user=None,
+        self,
+        *,
+        dry_run: bool,
+        overwrite_editorial: bool,
+        via: str = EditorialChange.Via.IMPORT,
+        user=None,
         may_update: bool = True,
     ) -> None:
         self.dry_run = dry_run
@@ -365,7 +407,7 @@ class _CatalogueWriter:
         self.settings = contextlib.ExitStack()  # the database's bulk-write settings, from the first write on
         self.tuned = False
 
-    def __enter__(self) -> "_CatalogueWriter":
+    def __enter__(self) -> _CatalogueWriter:
         return self
 
     def __exit__(self, *exc_info) -> None:
@@ -399,7 +441,8 @@ class _CatalogueWriter:
         for provider in providers:
             first_of_domain.setdefault(provider.domain, provider)
         unresolved = [
-            provider for domain, provider in first_of_domain.items()
+            provider
+            for domain, provider in first_of_domain.items()
             if domain not in self.provider_ids or (provider.logo_url and domain not in self.with_logo)
         ]
         if unresolved:
@@ -421,8 +464,12 @@ class _CatalogueWriter:
         keys = sorted({c.article.source_key for c in candidates})
         existing = {
             source_key: {
-                "id": pk, "content_hash": content_hash, "is_published": bool(is_published), "quality": quality,
-                "published_set_by_editor": bool(published_locked), "quality_set_by_editor": bool(quality_locked),
+                "id": pk,
+                "content_hash": content_hash,
+                "is_published": bool(is_published),
+                "quality": quality,
+                "published_set_by_editor": bool(published_locked),
+                "quality_set_by_editor": bool(quality_locked),
             }
             for pk, source_key, content_hash, is_published, quality, published_locked, quality_locked in select_rows(
                 Article, PLANNED_FIELDS, "source_key", keys
@@ -437,9 +484,13 @@ class _CatalogueWriter:
             article = candidate.article
             fingerprint = article.fingerprint
             previous = fingerprints.get(article.source_key)
-            editorial_differs = self.overwrite_editorial and article.source_key in existing and (
-                existing[article.source_key]["is_published"] != article.is_published
-                or existing[article.source_key]["quality"] != article.quality
+            editorial_differs = (
+                self.overwrite_editorial
+                and article.source_key in existing
+                and (
+                    existing[article.source_key]["is_published"] != article.is_published
+                    or existing[article.source_key]["quality"] != article.quality
+                )
             )
             if previous is None:
                 candidate.report.outcome = CREATED
@@ -461,13 +512,17 @@ class _CatalogueWriter:
         article_ids: dict[str, int] = {}
         if to_write:
             audited = [
-                existing[c.article.source_key]["id"] for c in to_write
-                if c.article.source_key in existing and (self.via != EditorialChange.Via.IMPORT or c.after_outside_change)
+                existing[c.article.source_key]["id"]
+                for c in to_write
+                if c.article.source_key in existing
+                and (self.via != EditorialChange.Via.IMPORT or c.after_outside_change)
             ]
             with articles_content_update(articles=audited, user=self.user, via=self.via):
                 article_ids, inserted = self._write_articles(to_write, existing, now=now)
             # Planned before a concurrent import's creation of the same article was committed: an update.
-            created_meanwhile = [c for c in candidates if c.report.outcome == CREATED and c.article.source_key not in inserted]
+            created_meanwhile = [
+                c for c in candidates if c.report.outcome == CREATED and c.article.source_key not in inserted
+            ]
             if created_meanwhile and self.via != EditorialChange.Via.IMPORT:
                 raise _CreatedMeanwhile  # rolled back: planned again, it is an update (permission, audit)
             for candidate in created_meanwhile:
@@ -480,9 +535,13 @@ class _CatalogueWriter:
             if c.file.path  # an article posted to the API has no file to remember
         }
         imported_at = _database_datetime(now)
-        insert_rows(SourceFile, ("path", "content_hash", "article", "imported_at"),
-                    [row + (imported_at,) for _, row in sorted(source_files.items())],
-                    conflict="path", update=["content_hash", "article", "imported_at"])
+        insert_rows(
+            SourceFile,
+            ("path", "content_hash", "article", "imported_at"),
+            [row + (imported_at,) for _, row in sorted(source_files.items())],
+            conflict="path",
+            update=["content_hash", "article", "imported_at"],
+        )
         return sorted(
             {c.article.url for c in to_write if c.article.url}
             | {related[RELATED_URL] for c in to_write for related in c.article.related}
@@ -495,15 +554,23 @@ class _CatalogueWriter:
         # Sorted, so concurrent imports lock rows in the same order and cannot deadlock.
         articles = sorted((c.article for c in candidates), key=lambda article: article.source_key)
         provider_ids = self._provider_ids(
-            [a.provider for a in articles if a.provider] + [provider for a in articles for provider in a.related_providers]
+            [a.provider for a in articles if a.provider]
+            + [provider for a in articles for provider in a.related_providers]
         )
         topic_ids = self._topic_ids([topic for a in articles for topic in a.topics])
 
         imported_at = _database_datetime(now)
-        written = insert_rows(Article, (*ARTICLE_COLUMNS, "provider", "first_imported_at", "imported_at"),
-                              [a.row + (provider_ids[a.provider.domain] if a.provider else None, imported_at, imported_at)
-                               for a in articles],
-                              conflict="source_key", update=SOURCE_FIELDS, returning=("source_key", "id"))
+        written = insert_rows(
+            Article,
+            (*ARTICLE_COLUMNS, "provider", "first_imported_at", "imported_at"),
+            [
+                a.row + (provider_ids[a.provider.domain] if a.provider else None, imported_at, imported_at)
+                for a in articles
+            ],
+            conflict="source_key",
+            update=SOURCE_FIELDS,
+            returning=("source_key", "id"),
+        )
         if written is not None:
             ids = {source_key: pk for source_key, pk, _ in written}
             inserted = {source_key for source_key, _, was_inserted in written if was_inserted}
@@ -523,20 +590,32 @@ class _CatalogueWriter:
         delete_rows(TaggedTopic, "content_object", written_ids)
         delete_rows(ArticleImage, "article", written_ids)
         delete_rows(RelatedLink, "source", written_ids)
-        insert_rows(TaggedTopic, ("content_object", "tag", "position"), [
-            (ids[a.source_key], topic_ids[topic.casefold()], position)
-            for a in articles
-            for position, topic in enumerate(a.topics)
-        ])
-        insert_rows(ArticleImage, ("article", *IMAGE_COLUMNS), [(ids[a.source_key], *image) for a in articles for image in a.images])
+        insert_rows(
+            TaggedTopic,
+            ("content_object", "tag", "position"),
+            [
+                (ids[a.source_key], topic_ids[topic.casefold()], position)
+                for a in articles
+                for position, topic in enumerate(a.topics)
+            ],
+        )
+        insert_rows(
+            ArticleImage,
+            ("article", *IMAGE_COLUMNS),
+            [(ids[a.source_key], *image) for a in articles for image in a.images],
+        )
         related_urls = sorted({related[RELATED_URL] for a in articles for related in a.related})
         catalogue = dict(select_rows(Article, ("url", "id"), "url", related_urls))
         # The provider's domain ends a prepared row: it becomes the provider's id, then the catalogue's article.
-        insert_rows(RelatedLink, ("source", *RELATED_COLUMNS, "article"), [
-            (ids[a.source_key], *related[:-1], provider_ids.get(related[-1]), catalogue.get(related[RELATED_URL]))
-            for a in articles
-            for related in a.related
-        ])
+        insert_rows(
+            RelatedLink,
+            ("source", *RELATED_COLUMNS, "article"),
+            [
+                (ids[a.source_key], *related[:-1], provider_ids.get(related[-1]), catalogue.get(related[RELATED_URL]))
+                for a in articles
+                for related in a.related
+            ],
+        )
         # Links written earlier that point at this batch's articles, new or not: an unresolved one
         # (another import had not committed this article when it wrote the link) is repaired here.
         _link_related_to(sorted({a.url for a in articles if a.url}))
@@ -596,7 +675,9 @@ def _link_related_to(urls: list[str]) -> None:
 # on them (bench/import_bench.py). These functions send the statements the ORM would send.
 
 
-def select_rows(model, fields: Sequence[str], key: str, values: Sequence, *, not_null: str | None = None) -> list[tuple]:
+def select_rows(
+    model, fields: Sequence[str], key: str, values: Sequence, *, not_null: str | None = None
+) -> list[tuple]:
     """``SELECT fields FROM model WHERE key IN values`` (and ``not_null`` IS NOT NULL), sent in chunks:
     the values as the database driver returns them."""
     connection = connections[router.db_for_write(model)]  # inside the writing transaction
@@ -631,8 +712,15 @@ def _one_of(connection, column: str, values: list) -> tuple[str, list]:
     return f"{column} IN ({', '.join(['%s'] * len(values))})", values
 
 
-def insert_rows(model, columns: Sequence[str], rows: list[tuple], *, conflict: str | None = None,
-                update: Sequence[str] = (), returning: Sequence[str] = ()) -> list[tuple] | None:
+def insert_rows(
+    model,
+    columns: Sequence[str],
+    rows: list[tuple],
+    *,
+    conflict: str | None = None,
+    update: Sequence[str] = (),
+    returning: Sequence[str] = (),
+) -> list[tuple] | None:
     """INSERT ``rows``: tuples of values for the fields named in ``columns``, ready for the database
     (datetimes adapted, JSON as text, foreign keys as ids); the model's other fields take their
     defaults. With ``conflict``, an existing row with the same value of that unique field gets
@@ -652,8 +740,11 @@ def insert_rows(model, columns: Sequence[str], rows: list[tuple], *, conflict: s
     given = [model._meta.get_field(name) for name in columns]
     # Fields the database fills itself (db_default, generated) are left out of the statement.
     defaulted = [
-        field for field in model._meta.concrete_fields
-        if not field.primary_key and field.name not in columns and not getattr(field, "generated", False)
+        field
+        for field in model._meta.concrete_fields
+        if not field.primary_key
+        and field.name not in columns
+        and not getattr(field, "generated", False)
         and field.db_default is NOT_PROVIDED
     ]
     defaults = tuple(field.get_db_prep_save(field.get_default(), connection) for field in defaulted)
@@ -669,7 +760,10 @@ def insert_rows(model, columns: Sequence[str], rows: list[tuple], *, conflict: s
         )
     with _bulk_cursor(connection) as cursor:
         if connection.vendor != "postgresql":
-            cursor.executemany(f"INSERT INTO {table} ({column_list}) VALUES ({', '.join(['%s'] * len(given + defaulted))}){upsert}", params)
+            cursor.executemany(
+                f"INSERT INTO {table} ({column_list}) VALUES ({', '.join(['%s'] * len(given + defaulted))}){upsert}",
+                params,
+            )
             return None
         if not conflict:
             _copy(cursor, table, column_list, params)
@@ -684,7 +778,8 @@ def insert_rows(model, columns: Sequence[str], rows: list[tuple], *, conflict: s
         # A row this statement inserted has no xmax; one it updated has this transaction's.
         returned = (
             " RETURNING " + ", ".join(quote(model._meta.get_field(name).column) for name in returning) + ", (xmax = 0)"
-            if returning else ""
+            if returning
+            else ""
         )
         # In key order, so concurrent imports lock rows in the same order and cannot deadlock.
         cursor.execute(
@@ -744,8 +839,12 @@ def _apply_editorial_values(
     """
     for field_name, lock in (("is_published", "published_set_by_editor"), ("quality", "quality_set_by_editor")):
         targets = [a for a in articles if overwrite_editorial or not existing[a.source_key][lock]]
-        targets = [a for a in targets if existing[a.source_key][field_name] != getattr(a, field_name)
-                   or (overwrite_editorial and existing[a.source_key][lock])]
+        targets = [
+            a
+            for a in targets
+            if existing[a.source_key][field_name] != getattr(a, field_name)
+            or (overwrite_editorial and existing[a.source_key][lock])
+        ]
         if not targets:
             continue
         queryset = Article.objects.filter(pk__in=[ids[a.source_key] for a in targets])
@@ -753,16 +852,23 @@ def _apply_editorial_values(
             queryset = queryset.filter(**{lock: False})  # an editor may have acted since the plan was read
         queryset.update(
             **{
-                field_name: Case(*[When(pk=ids[a.source_key], then=Value(getattr(a, field_name))) for a in targets],
-                                 default=F(field_name), output_field=Article._meta.get_field(field_name)),
+                field_name: Case(
+                    *[When(pk=ids[a.source_key], then=Value(getattr(a, field_name))) for a in targets],
+                    default=F(field_name),
+                    output_field=Article._meta.get_field(field_name),
+                ),
                 lock: False,
             }
         )
         if overwrite_editorial or field_name == "is_published":
             editorial_changes_record(
-                EditorialChange(article_id=ids[a.source_key], field=field_name,
-                                old_value=existing[a.source_key][field_name], new_value=getattr(a, field_name),
-                                via=EditorialChange.Via.IMPORT)
+                EditorialChange(
+                    article_id=ids[a.source_key],
+                    field=field_name,
+                    old_value=existing[a.source_key][field_name],
+                    new_value=getattr(a, field_name),
+                    via=EditorialChange.Via.IMPORT,
+                )
                 for a in targets
                 if existing[a.source_key][field_name] != getattr(a, field_name)
             )
@@ -782,7 +888,9 @@ def topics_ensure(names: Iterable[str]) -> dict[str, int]:
 
     def lookup() -> dict[str, int]:
         rows = (
-            Topic.objects.annotate(name_lower=Lower("name")).filter(name_lower__in=[name.lower() for name in wanted.values()])
+            Topic.objects.annotate(name_lower=Lower("name")).filter(
+                name_lower__in=[name.lower() for name in wanted.values()]
+            )
             | Topic.objects.filter(name__in=wanted.values())
             | Topic.objects.filter(slug__in=slugs)
         )
@@ -800,7 +908,10 @@ def topics_ensure(names: Iterable[str]) -> dict[str, int]:
         slugs = {name: topic_slug(name, hashed=bool(attempt)) for name in missing}
         taken = set(Topic.objects.filter(slug__in=slugs.values()).values_list("slug", flat=True))
         Topic.objects.bulk_create(
-            [Topic(name=name, slug=topic_slug(name, hashed=True) if slug in taken else slug) for name, slug in slugs.items()],
+            [
+                Topic(name=name, slug=topic_slug(name, hashed=True) if slug in taken else slug)
+                for name, slug in slugs.items()
+            ],
             ignore_conflicts=True,
         )
         found = lookup()
@@ -833,7 +944,12 @@ class MappingImport:
 
 
 def import_mapping(
-    mapping, *, body: str = "", source_path: str = "api", user=None, may_update: bool = False,
+    mapping,
+    *,
+    body: str = "",
+    source_path: str = "api",
+    user=None,
+    may_update: bool = False,
 ) -> MappingImport:
     """Import one article given as a mapping with the file format's keys (the JSON posted to the API).
 
@@ -868,12 +984,18 @@ def import_mapping(
                 urls = writer._plan_and_write([candidate])
         except _CreatedMeanwhile:
             if attempt:
-                return MappingImport(outcome=REJECTED, problems=["it was being created by another writer; send it again"],
-                                     warnings=list(article.warnings))
+                return MappingImport(
+                    outcome=REJECTED,
+                    problems=["it was being created by another writer; send it again"],
+                    warnings=list(article.warnings),
+                )
             continue
         except DatabaseError as error:
-            return MappingImport(outcome=REJECTED, problems=[f"the database refused it ({_first_line(error)})"],
-                                 warnings=list(article.warnings))
+            return MappingImport(
+                outcome=REJECTED,
+                problems=[f"the database refused it ({_first_line(error)})"],
+                warnings=list(article.warnings),
+            )
         break
     _link_again_after_commit(urls)
     article_id = Article.objects.filter(source_key=article.source_key).values_list("id", flat=True).first()

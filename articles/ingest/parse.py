@@ -257,7 +257,9 @@ FrontMatterLoader.yaml_implicit_resolvers = {
 FrontMatterLoader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
-FrontMatterLoader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789"))
+FrontMatterLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789")
+)
 FrontMatterLoader.add_implicit_resolver(
     "tag:yaml.org,2002:float",
     re.compile(r"^(?:[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+][0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
@@ -403,7 +405,9 @@ class _NotPlainBlock(Exception):
 
 # What the plain block reader reads: only the characters libyaml reads as themselves, so no tab,
 # carriage return, NEL/LS/PS line break, byte-order mark, control or non-character; ...
-_OUTSIDE_PLAIN_BLOCK = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+_OUTSIDE_PLAIN_BLOCK = re.compile(
+    "[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
 # ... lines that are blank, "key: value", "key:", "- value", "- key: value" or "- key:" (indented
 # with spaces), where a key is a plain word; ...
 _PLAIN_BLOCK_LINE = re.compile(r"^( *)(?:(-)( +|$))?(?:([A-Za-z_][A-Za-z0-9_-]{0,99}):(?: +|$))?(.*)$", re.MULTILINE)
@@ -496,7 +500,9 @@ def _inline_value(rest: str, open_collections: list) -> Any:
         if match is None:
             raise _NotPlainBlock
         text = match[1]
-        return _DOUBLE_QUOTED_ESCAPE.sub(lambda escape: _DOUBLE_QUOTED_ESCAPES[escape[1]], text) if "\\" in text else text
+        return (
+            _DOUBLE_QUOTED_ESCAPE.sub(lambda escape: _DOUBLE_QUOTED_ESCAPES[escape[1]], text) if "\\" in text else text
+        )
     if first == "'":
         match = _SINGLE_QUOTED.fullmatch(rest)
         if match is None:
@@ -544,7 +550,7 @@ def decode_text(data: bytes) -> tuple[str, list[str]]:
     if data.startswith(BINARY_SIGNATURES):
         raise Rejected("the file is binary data, not text")
     if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
+        data = data[len(codecs.BOM_UTF8) :]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16"), ["text was UTF-16; converted to UTF-8"]
@@ -598,8 +604,16 @@ class _Reader:
         self.problems: list[str] = []
         self.warnings: list[str] = []
 
-    def text(self, value: Any, name: str, *, limit: int, required: bool = False, sink: list[str] | None = None,
-             verbatim: bool = False) -> str:
+    def text(
+        self,
+        value: Any,
+        name: str,
+        *,
+        limit: int,
+        required: bool = False,
+        sink: list[str] | None = None,
+        verbatim: bool = False,
+    ) -> str:
         """Text cleaned of control characters and, unless ``verbatim`` (a body, a URL), of invisible formatting."""
         sink = self.problems if sink is None else sink
         if value is None:
@@ -643,8 +657,17 @@ class _Reader:
         sink.append(f"{name} must be true or false, not {_describe(value)}")
         return None
 
-    def url(self, value: Any, name: str, *, required: bool = False, canonical: bool = True,
-            relative: bool = False, sink: list[str] | None = None, entry: str = "") -> str:
+    def url(
+        self,
+        value: Any,
+        name: str,
+        *,
+        required: bool = False,
+        canonical: bool = True,
+        relative: bool = False,
+        sink: list[str] | None = None,
+        entry: str = "",
+    ) -> str:
         """An http(s) URL (``canonical_url`` or, kept as given, ``checked_url``), or with ``relative``
         a site-relative path too. Every URL that is stored is read here; ``entry`` names the list entry it is in."""
         sink = self.problems if sink is None else sink
@@ -659,7 +682,9 @@ class _Reader:
             sink.append(f"{name} {error}")
             return ""
         if has_userinfo(raw):
-            self.warnings.append(f"{entry}{'.' if entry else ''}{name}: the user name and password in the URL were removed")
+            self.warnings.append(
+                f"{entry}{'.' if entry else ''}{name}: the user name and password in the URL were removed"
+            )
         return url
 
     def datetime(self, value: Any, name: str, *, sink: list[str] | None = None) -> dt.datetime | None:
@@ -677,7 +702,9 @@ class _Reader:
 
 
 def _type_name(value: Any) -> str:
-    return {dict: "a mapping", list: "a list", bool: "true/false", type(None): "empty"}.get(type(value), type(value).__name__)
+    return {dict: "a mapping", list: "a list", bool: "true/false", type(None): "empty"}.get(
+        type(value), type(value).__name__
+    )
 
 
 def _describe(value: Any) -> str:
@@ -697,7 +724,7 @@ def checked_url(raw: str) -> str:
     if userinfo is None:
         return raw
     before, slashes, authority_onwards = raw.partition("//")  # the scheme's "//": the authority follows
-    return before + slashes + authority_onwards[len(userinfo) + 1:]
+    return before + slashes + authority_onwards[len(userinfo) + 1 :]
 
 
 def has_userinfo(raw: str) -> bool:
@@ -785,9 +812,9 @@ def parse_datetime(value: Any) -> tuple[dt.datetime, bool]:
         raise ValueError(f"must be an ISO 8601 date, not {_describe(value)}")
     was_naive = parsed.tzinfo is None or parsed.utcoffset() is None
     if was_naive:
-        parsed = parsed.replace(tzinfo=dt.timezone.utc)
+        parsed = parsed.replace(tzinfo=dt.UTC)
     try:
-        parsed = parsed.astimezone(dt.timezone.utc)
+        parsed = parsed.astimezone(dt.UTC)
     except OverflowError:
         raise ValueError(f"is out of range: {_describe(value)}") from None
     if not EARLIEST_YEAR <= parsed.year <= LATEST_YEAR:
@@ -838,7 +865,9 @@ def json_safe(value: Any, warnings: list[str], name: str, depth: int = 0) -> Any
         return value.isoformat()
     if isinstance(value, Mapping):
         cleaned = {key: clean_text(str(key))[0] for key in value}
-        return {cleaned[key]: json_safe(item, warnings, f"{name}.{cleaned[key]}", depth + 1) for key, item in value.items()}
+        return {
+            cleaned[key]: json_safe(item, warnings, f"{name}.{cleaned[key]}", depth + 1) for key, item in value.items()
+        }
     if isinstance(value, (list, tuple)):
         return [json_safe(item, warnings, f"{name}[{index}]", depth + 1) for index, item in enumerate(value)]
     warnings.append(f"{name}: {type(value).__name__} kept as text")
@@ -881,7 +910,9 @@ def parse_bytes(
     return parse_mapping(mapping, body=body, source_path=source_path, identity_path=identity_path, warnings=warnings)
 
 
-def parse_for_import(data: bytes, *, display: str, identity_path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> ParseResult:
+def parse_for_import(
+    data: bytes, *, display: str, identity_path: str, max_bytes: int = DEFAULT_MAX_BYTES
+) -> ParseResult:
     """``parse_bytes`` of a file found by an import: named ``display`` in messages, identified by
     ``identity_path`` (its path relative to the imported directory)."""
     return parse_bytes(data, source_path=display, max_bytes=max_bytes, identity_path=identity_path)
@@ -897,7 +928,7 @@ def split_front_matter(text: str) -> tuple[str | None, str]:
     if closing is None:
         raise Rejected("front matter opened with --- on the first line is never closed by a --- line")
     start, end = closing.span(1)
-    return rest[: start - 1], rest[end - 1:]
+    return rest[: start - 1], rest[end - 1 :]
 
 
 def _parse_body_only(body: str, *, source_path: str, identity_path: str, warnings: list[str]) -> ParseResult:
@@ -924,7 +955,11 @@ def _parse_body_only(body: str, *, source_path: str, identity_path: str, warning
 
 
 def parse_mapping(
-    mapping: Mapping, *, body: str = "", source_path: str = "", identity_path: str | None = None,
+    mapping: Mapping,
+    *,
+    body: str = "",
+    source_path: str = "",
+    identity_path: str | None = None,
     warnings: list[str] | None = None,
 ) -> ParseResult:
     """Validate one article given as a mapping with the file format's keys (front matter, or API JSON).
@@ -934,11 +969,15 @@ def parse_mapping(
     reader = _Reader()
     reader.warnings.extend(warnings or [])
     if not isinstance(mapping, Mapping):
-        return ParseResult(source_path=source_path, problems=(f"an article must be a mapping, not {_type_name(mapping)}",))
+        return ParseResult(
+            source_path=source_path, problems=(f"an article must be a mapping, not {_type_name(mapping)}",)
+        )
     reader.problems.extend(repeated_keys(mapping, ""))
     data = {str(key): value for key, value in mapping.items()}
 
-    era, url_keys = ("2024", URL_KEYS_2024) if _has_any(data, URL_KEYS_2024, ORIGINAL_URL_KEY) else ("2020", URL_KEYS_2020)
+    era, url_keys = (
+        ("2024", URL_KEYS_2024) if _has_any(data, URL_KEYS_2024, ORIGINAL_URL_KEY) else ("2020", URL_KEYS_2020)
+    )
     url_key = _url_key(data, url_keys)
     if url_key is None:
         reader.problems.append("the article URL is missing (webUrl, originalUrl or sourceUrl)")
@@ -1031,9 +1070,7 @@ def _parse_secured(reader: _Reader, value: Any) -> str:
     return value
 
 
-def _parse_provider(
-    reader: _Reader, value: Any, url: str, name: str, *, sink: list[str]
-) -> ParsedProvider | None:
+def _parse_provider(reader: _Reader, value: Any, url: str, name: str, *, sink: list[str]) -> ParsedProvider | None:
     if value is None:
         value = {}
     if not isinstance(value, Mapping):
@@ -1131,7 +1168,9 @@ def _parse_image(reader: _Reader, item: Any, name: str, *, allow_relative: bool 
         reader.warnings.append(f"{name} skipped: an image must be a mapping with a url, not {_type_name(item)}")
         return None
     problems = repeated_keys(item, "")
-    url = reader.url(item.get("url"), "url", required=True, canonical=False, relative=allow_relative, sink=problems, entry=name)
+    url = reader.url(
+        item.get("url"), "url", required=True, canonical=False, relative=allow_relative, sink=problems, entry=name
+    )
     width = reader.integer(item.get("width"), "width", low=0, high=MAX_IMAGE_DIMENSION, sink=problems)
     height = reader.integer(item.get("height"), "height", low=0, high=MAX_IMAGE_DIMENSION, sink=problems)
     is_cached = reader.boolean(item.get("isCached"), "isCached", sink=problems)
@@ -1218,4 +1257,3 @@ def _parse_related(reader: _Reader, item: Any, name: str) -> ParsedRelated | Non
 
 def _size(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MiB" if size >= 1024 * 1024 else f"{size:,} bytes"
-

@@ -23,15 +23,45 @@ if TYPE_CHECKING:
 
 # Article fields, in the order of ``PreparedArticle.row``; the writer adds the provider and the timestamps.
 ARTICLE_COLUMNS = (
-    "source_key", "url", "slug", "title", "excerpt", "body", "published_at", "original_url", "amp_url",
-    "cdn_amp_url", "category", "article_type", "heat", "secured", "extra", "schema_era", "is_published",
-    "quality", "is_draft", "needs_review", "import_warnings", "source_path", "content_hash",
+    "source_key",
+    "url",
+    "slug",
+    "title",
+    "excerpt",
+    "body",
+    "published_at",
+    "original_url",
+    "amp_url",
+    "cdn_amp_url",
+    "category",
+    "article_type",
+    "heat",
+    "secured",
+    "extra",
+    "schema_era",
+    "is_published",
+    "quality",
+    "is_draft",
+    "needs_review",
+    "import_warnings",
+    "source_path",
+    "content_hash",
 )
 IMAGE_COLUMNS = ("position", "url", "width", "height", "is_cached", "title")
 # A related row ends with its provider's domain (or None), which the writer swaps for the provider's id.
 RELATED_COLUMNS = (
-    "position", "title", "excerpt", "url", "amp_url", "cdn_amp_url", "published_at", "article_type", "quality",
-    "images", "extra", "provider",
+    "position",
+    "title",
+    "excerpt",
+    "url",
+    "amp_url",
+    "cdn_amp_url",
+    "published_at",
+    "article_type",
+    "quality",
+    "images",
+    "extra",
+    "provider",
 )
 RELATED_URL = RELATED_COLUMNS.index("url")
 
@@ -78,7 +108,9 @@ def _exit_after(process_descriptor: int) -> None:
     os._exit(1)
 
 
-def prepare_many(items: Iterable[tuple[bytes, str, str]], *, max_bytes: int, datetimes_as_text: bool) -> list[PreparedFile]:
+def prepare_many(
+    items: Iterable[tuple[bytes, str, str]], *, max_bytes: int, datetimes_as_text: bool
+) -> list[PreparedFile]:
     """Parse and prepare ``(data, display, identity_path)`` items: the unit of work of an import's workers."""
     # Imported here: the writing process, which only parses small imports, then starts quicker.
     from .parse import parse_for_import
@@ -108,11 +140,28 @@ def prepare_article(article: ParsedArticle, *, datetimes_as_text: bool) -> Prepa
         is_published=article.is_published,
         quality=article.quality,
         row=(
-            article.source_key, article.url, article_slug(article.title, article.source_key), article.title,
-            article.excerpt, article.body, _datetime(article.published_at, datetimes_as_text), article.original_url,
-            article.amp_url, article.cdn_amp_url, article.category, article.article_type, article.heat,
-            article.secured, json.dumps(article.extra), article.schema_era, article.is_published, article.quality,
-            article.is_draft, article.needs_review, json.dumps(list(article.warnings)), article.source_path,
+            article.source_key,
+            article.url,
+            article_slug(article.title, article.source_key),
+            article.title,
+            article.excerpt,
+            article.body,
+            _datetime(article.published_at, datetimes_as_text),
+            article.original_url,
+            article.amp_url,
+            article.cdn_amp_url,
+            article.category,
+            article.article_type,
+            article.heat,
+            article.secured,
+            json.dumps(article.extra),
+            article.schema_era,
+            article.is_published,
+            article.quality,
+            article.is_draft,
+            article.needs_review,
+            json.dumps(list(article.warnings)),
+            article.source_path,
             article.fingerprint,
         ),
         provider=article.provider,
@@ -124,9 +173,17 @@ def prepare_article(article: ParsedArticle, *, datetimes_as_text: bool) -> Prepa
         ),
         related=tuple(
             (
-                position, related.title, related.excerpt, related.url, related.amp_url, related.cdn_amp_url,
-                _datetime(related.published_at, datetimes_as_text), related.article_type, related.quality,
-                json.dumps([_image_json(image) for image in related.images]), json.dumps(related.extra),
+                position,
+                related.title,
+                related.excerpt,
+                related.url,
+                related.amp_url,
+                related.cdn_amp_url,
+                _datetime(related.published_at, datetimes_as_text),
+                related.article_type,
+                related.quality,
+                json.dumps([_image_json(image) for image in related.images]),
+                json.dumps(related.extra),
                 related.provider.domain if related.provider else None,
             )
             for position, related in enumerate(article.related)

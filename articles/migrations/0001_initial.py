@@ -9,172 +9,412 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('providers', '0001_initial'),
+        ("providers", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source_key', models.CharField(help_text='What re-imports match on: the canonical URL, or “file:” and the path for body-only drafts.', max_length=2100, unique=True)),
-                ('url', models.CharField(blank=True, help_text='Normalised link to the original: lowercase scheme and host, no fragment or tracking parameters.', max_length=2048, null=True, unique=True, verbose_name='canonical URL')),
-                ('slug', models.SlugField(help_text="Used in the article's page address.", max_length=120, unique=True)),
-                ('title', models.CharField(max_length=500)),
-                ('excerpt', models.TextField(blank=True)),
-                ('body', models.TextField(blank=True, help_text='Markdown or plain text; rendered sanitised, never trusted as HTML.')),
-                ('published_at', models.DateTimeField(blank=True, help_text='When the provider published it (UTC).', null=True, verbose_name='source date')),
-                ('original_url', models.CharField(blank=True, help_text="The file's originalUrl, verbatim.", max_length=2048)),
-                ('amp_url', models.CharField(blank=True, max_length=2048, verbose_name='AMP URL')),
-                ('cdn_amp_url', models.CharField(blank=True, max_length=2048, verbose_name='AMP cache URL')),
-                ('category', models.CharField(blank=True, max_length=100)),
-                ('article_type', models.CharField(blank=True, max_length=50, verbose_name='type')),
-                ('heat', models.IntegerField(default=-1, help_text='Popularity score from the pipeline; -1 means not computed.')),
-                ('secured', models.TextField(blank=True, help_text='Opaque encrypted payload from the pipeline, kept byte-for-byte; never shown publicly.')),
-                ('extra', models.JSONField(blank=True, default=dict, help_text='Source keys this version does not know, kept verbatim.', verbose_name='unknown keys')),
-                ('schema_era', models.CharField(choices=[('2024', '2024 (webUrl)'), ('2020', '2020 (sourceUrl)'), ('body', 'Body only (no front matter)')], default='2024', max_length=4)),
-                ('is_published', models.BooleanField(default=False, help_text='Only published articles are visible to readers and the public API.', verbose_name='published')),
-                ('quality', models.PositiveSmallIntegerField(blank=True, help_text='Editorial quality score, 0–100.', null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)])),
-                ('published_set_by_editor', models.BooleanField(default=False, help_text='An editor decided the published flag; imports no longer change it.')),
-                ('quality_set_by_editor', models.BooleanField(default=False, help_text='An editor set the quality; imports no longer change it.')),
-                ('is_draft', models.BooleanField(default=False, help_text='Imported from a file without front matter.')),
-                ('needs_review', models.BooleanField(default=False, help_text='A body-only draft, or an import that produced warnings.')),
-                ('import_warnings', models.JSONField(blank=True, default=list)),
-                ('source_path', models.CharField(blank=True, help_text='The file it was last imported from.', max_length=1024)),
-                ('content_hash', models.CharField(blank=True, help_text='Fingerprint of the imported content; an identical import is skipped.', max_length=64)),
-                ('first_imported_at', models.DateTimeField(blank=True, null=True)),
-                ('imported_at', models.DateTimeField(blank=True, null=True)),
-                ('provider', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='articles', to='providers.provider')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "source_key",
+                    models.CharField(
+                        help_text="What re-imports match on: the canonical URL, or “file:” and the path for body-only drafts.",
+                        max_length=2100,
+                        unique=True,
+                    ),
+                ),
+                (
+                    "url",
+                    models.CharField(
+                        blank=True,
+                        help_text="Normalised link to the original: lowercase scheme and host, no fragment or tracking parameters.",
+                        max_length=2048,
+                        null=True,
+                        unique=True,
+                        verbose_name="canonical URL",
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(help_text="Used in the article's page address.", max_length=120, unique=True),
+                ),
+                ("title", models.CharField(max_length=500)),
+                ("excerpt", models.TextField(blank=True)),
+                (
+                    "body",
+                    models.TextField(
+                        blank=True, help_text="Markdown or plain text; rendered sanitised, never trusted as HTML."
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="When the provider published it (UTC).",
+                        null=True,
+                        verbose_name="source date",
+                    ),
+                ),
+                (
+                    "original_url",
+                    models.CharField(blank=True, help_text="The file's originalUrl, verbatim.", max_length=2048),
+                ),
+                ("amp_url", models.CharField(blank=True, max_length=2048, verbose_name="AMP URL")),
+                ("cdn_amp_url", models.CharField(blank=True, max_length=2048, verbose_name="AMP cache URL")),
+                ("category", models.CharField(blank=True, max_length=100)),
+                ("article_type", models.CharField(blank=True, max_length=50, verbose_name="type")),
+                (
+                    "heat",
+                    models.IntegerField(
+                        default=-1, help_text="Popularity score from the pipeline; -1 means not computed."
+                    ),
+                ),
+                (
+                    "secured",
+                    models.TextField(
+                        blank=True,
+                        help_text="Opaque encrypted payload from the pipeline, kept byte-for-byte; never shown publicly.",
+                    ),
+                ),
+                (
+                    "extra",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text="Source keys this version does not know, kept verbatim.",
+                        verbose_name="unknown keys",
+                    ),
+                ),
+                (
+                    "schema_era",
+                    models.CharField(
+                        choices=[
+                            ("2024", "2024 (webUrl)"),
+                            ("2020", "2020 (sourceUrl)"),
+                            ("body", "Body only (no front matter)"),
+                        ],
+                        default="2024",
+                        max_length=4,
+                    ),
+                ),
+                (
+                    "is_published",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Only published articles are visible to readers and the public API.",
+                        verbose_name="published",
+                    ),
+                ),
+                (
+                    "quality",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Editorial quality score, 0–100.",
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                    ),
+                ),
+                (
+                    "published_set_by_editor",
+                    models.BooleanField(
+                        default=False, help_text="An editor decided the published flag; imports no longer change it."
+                    ),
+                ),
+                (
+                    "quality_set_by_editor",
+                    models.BooleanField(
+                        default=False, help_text="An editor set the quality; imports no longer change it."
+                    ),
+                ),
+                (
+                    "is_draft",
+                    models.BooleanField(default=False, help_text="Imported from a file without front matter."),
+                ),
+                (
+                    "needs_review",
+                    models.BooleanField(
+                        default=False, help_text="A body-only draft, or an import that produced warnings."
+                    ),
+                ),
+                ("import_warnings", models.JSONField(blank=True, default=list)),
+                (
+                    "source_path",
+                    models.CharField(blank=True, help_text="The file it was last imported from.", max_length=1024),
+                ),
+                (
+                    "content_hash",
+                    models.CharField(
+                        blank=True,
+                        help_text="Fingerprint of the imported content; an identical import is skipped.",
+                        max_length=64,
+                    ),
+                ),
+                ("first_imported_at", models.DateTimeField(blank=True, null=True)),
+                ("imported_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="articles",
+                        to="providers.provider",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-published_at', '-id'],
+                "ordering": ["-published_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='SourceFile',
+            name="SourceFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('path', models.CharField(help_text='Absolute path of the file.', max_length=1024, unique=True)),
-                ('content_hash', models.CharField(max_length=64)),
-                ('imported_at', models.DateTimeField()),
-                ('article', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='source_files', to='articles.article')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("path", models.CharField(help_text="Absolute path of the file.", max_length=1024, unique=True)),
+                ("content_hash", models.CharField(max_length=64)),
+                ("imported_at", models.DateTimeField()),
+                (
+                    "article",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="source_files",
+                        to="articles.article",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Topic',
+            name="Topic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
-                ('slug', models.SlugField(allow_unicode=True, max_length=100, unique=True, verbose_name='slug')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="name")),
+                ("slug", models.SlugField(allow_unicode=True, max_length=100, unique=True, verbose_name="slug")),
             ],
             options={
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('name'), name='topic_name_case_insensitive_unique')],
+                "ordering": ["name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        django.db.models.functions.text.Lower("name"), name="topic_name_case_insensitive_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='TaggedTopic',
+            name="TaggedTopic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tagged_topics', to='articles.article')),
-                ('tag', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tagged_articles', to='articles.topic')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "content_object",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="tagged_topics", to="articles.article"
+                    ),
+                ),
+                (
+                    "tag",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="tagged_articles", to="articles.topic"
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='article',
-            name='topics',
-            field=taggit.managers.TaggableManager(blank=True, help_text='Topics, comma-separated.', through='articles.TaggedTopic', to='articles.Topic', verbose_name='Tags'),
+            model_name="article",
+            name="topics",
+            field=taggit.managers.TaggableManager(
+                blank=True,
+                help_text="Topics, comma-separated.",
+                through="articles.TaggedTopic",
+                to="articles.Topic",
+                verbose_name="Tags",
+            ),
         ),
         migrations.CreateModel(
-            name='ArticleImage',
+            name="ArticleImage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('url', models.CharField(max_length=2048, verbose_name='URL')),
-                ('width', models.PositiveIntegerField(blank=True, null=True)),
-                ('height', models.PositiveIntegerField(blank=True, null=True)),
-                ('is_cached', models.BooleanField(blank=True, help_text="The pipeline's isCached flag, when given.", null=True)),
-                ('title', models.CharField(blank=True, max_length=500)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='images', to='articles.article')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("url", models.CharField(max_length=2048, verbose_name="URL")),
+                ("width", models.PositiveIntegerField(blank=True, null=True)),
+                ("height", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "is_cached",
+                    models.BooleanField(blank=True, help_text="The pipeline's isCached flag, when given.", null=True),
+                ),
+                ("title", models.CharField(blank=True, max_length=500)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="images", to="articles.article"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['article', 'position'],
-                'constraints': [models.UniqueConstraint(fields=('article', 'position'), name='article_image_position_unique')],
+                "ordering": ["article", "position"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("article", "position"), name="article_image_position_unique")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='EditorialChange',
+            name="EditorialChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('field', models.CharField(choices=[('is_published', 'published'), ('quality', 'quality')], max_length=20)),
-                ('old_value', models.JSONField(null=True)),
-                ('new_value', models.JSONField(null=True)),
-                ('via', models.CharField(choices=[('admin', 'admin'), ('bulk', 'bulk action'), ('api', 'API'), ('import', 'import'), ('schedule', 'scheduled publication'), ('other', 'other')], default='other', max_length=20)),
-                ('changed_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='editorial_changes', to='articles.article')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='editorial_changes', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "field",
+                    models.CharField(choices=[("is_published", "published"), ("quality", "quality")], max_length=20),
+                ),
+                ("old_value", models.JSONField(null=True)),
+                ("new_value", models.JSONField(null=True)),
+                (
+                    "via",
+                    models.CharField(
+                        choices=[
+                            ("admin", "admin"),
+                            ("bulk", "bulk action"),
+                            ("api", "API"),
+                            ("import", "import"),
+                            ("schedule", "scheduled publication"),
+                            ("other", "other"),
+                        ],
+                        default="other",
+                        max_length=20,
+                    ),
+                ),
+                ("changed_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="editorial_changes",
+                        to="articles.article",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="editorial_changes",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-changed_at', '-id'],
-                'indexes': [models.Index(fields=['article', '-changed_at'], name='editorial_change_article_idx')],
+                "ordering": ["-changed_at", "-id"],
+                "indexes": [models.Index(fields=["article", "-changed_at"], name="editorial_change_article_idx")],
             },
         ),
         migrations.CreateModel(
-            name='RelatedLink',
+            name="RelatedLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('title', models.CharField(max_length=500)),
-                ('excerpt', models.TextField(blank=True)),
-                ('url', models.CharField(db_index=True, help_text='Canonical URL of the related article.', max_length=2048, verbose_name='URL')),
-                ('amp_url', models.CharField(blank=True, max_length=2048, verbose_name='AMP URL')),
-                ('cdn_amp_url', models.CharField(blank=True, max_length=2048, verbose_name='AMP cache URL')),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('article_type', models.CharField(blank=True, max_length=50, verbose_name='type')),
-                ('quality', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)])),
-                ('images', models.JSONField(blank=True, default=list)),
-                ('extra', models.JSONField(blank=True, default=dict, verbose_name='unknown keys')),
-                ('article', models.ForeignKey(blank=True, help_text='Our own copy of the related article, when the catalogue has its URL.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='cited_by', to='articles.article')),
-                ('provider', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='related_links', to='providers.provider')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='related_links', to='articles.article')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("title", models.CharField(max_length=500)),
+                ("excerpt", models.TextField(blank=True)),
+                (
+                    "url",
+                    models.CharField(
+                        db_index=True,
+                        help_text="Canonical URL of the related article.",
+                        max_length=2048,
+                        verbose_name="URL",
+                    ),
+                ),
+                ("amp_url", models.CharField(blank=True, max_length=2048, verbose_name="AMP URL")),
+                ("cdn_amp_url", models.CharField(blank=True, max_length=2048, verbose_name="AMP cache URL")),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                ("article_type", models.CharField(blank=True, max_length=50, verbose_name="type")),
+                (
+                    "quality",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                    ),
+                ),
+                ("images", models.JSONField(blank=True, default=list)),
+                ("extra", models.JSONField(blank=True, default=dict, verbose_name="unknown keys")),
+                (
+                    "article",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Our own copy of the related article, when the catalogue has its URL.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="cited_by",
+                        to="articles.article",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="related_links",
+                        to="providers.provider",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="related_links", to="articles.article"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['source', 'position'],
-                'constraints': [models.UniqueConstraint(fields=('source', 'position'), name='related_link_position_unique')],
+                "ordering": ["source", "position"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("source", "position"), name="related_link_position_unique")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='taggedtopic',
-            constraint=models.UniqueConstraint(fields=('content_object', 'tag'), name='tagged_topic_unique'),
+            model_name="taggedtopic",
+            constraint=models.UniqueConstraint(fields=("content_object", "tag"), name="tagged_topic_unique"),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['is_published', '-published_at'], name='article_published_date_idx'),
+            model_name="article",
+            index=models.Index(fields=["is_published", "-published_at"], name="article_published_date_idx"),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['provider', '-published_at'], name='article_provider_date_idx'),
+            model_name="article",
+            index=models.Index(fields=["provider", "-published_at"], name="article_provider_date_idx"),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['quality'], name='article_quality_idx'),
+            model_name="article",
+            index=models.Index(fields=["quality"], name="article_quality_idx"),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['-published_at'], name='article_date_idx'),
+            model_name="article",
+            index=models.Index(fields=["-published_at"], name="article_date_idx"),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['needs_review'], name='article_needs_review_idx'),
+            model_name="article",
+            index=models.Index(fields=["needs_review"], name="article_needs_review_idx"),
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.CheckConstraint(condition=models.Q(('quality__isnull', True), models.Q(('quality__gte', 0), ('quality__lte', 100)), _connector='OR'), name='article_quality_0_100'),
+            model_name="article",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("quality__isnull", True), models.Q(("quality__gte", 0), ("quality__lte", 100)), _connector="OR"
+                ),
+                name="article_quality_0_100",
+            ),
         ),
     ]

@@ -4,37 +4,55 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0001_initial'),
-        ('providers', '0001_initial'),
+        ("articles", "0001_initial"),
+        ("providers", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='article',
-            options={'ordering': ['-published_at', '-id'], 'permissions': [('change_article_editorial', 'Can publish, unpublish, schedule and score articles')]},
+            name="article",
+            options={
+                "ordering": ["-published_at", "-id"],
+                "permissions": [("change_article_editorial", "Can publish, unpublish, schedule and score articles")],
+            },
         ),
         migrations.AddField(
-            model_name='article',
-            name='scheduled_publish_at',
-            field=models.DateTimeField(blank=True, help_text='Publish automatically at this time (UTC); empty for no schedule. Publishing or unpublishing by hand cancels it.', null=True, verbose_name='scheduled publication'),
+            model_name="article",
+            name="scheduled_publish_at",
+            field=models.DateTimeField(
+                blank=True,
+                help_text="Publish automatically at this time (UTC); empty for no schedule. Publishing or unpublishing by hand cancels it.",
+                null=True,
+                verbose_name="scheduled publication",
+            ),
         ),
         migrations.AlterField(
-            model_name='editorialchange',
-            name='field',
-            field=models.CharField(choices=[('is_published', 'published'), ('quality', 'quality'), ('scheduled_publish_at', 'scheduled publication')], max_length=20),
+            model_name="editorialchange",
+            name="field",
+            field=models.CharField(
+                choices=[
+                    ("is_published", "published"),
+                    ("quality", "quality"),
+                    ("scheduled_publish_at", "scheduled publication"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['-published_at', '-id'], name='article_listing_order_idx'),
+            model_name="article",
+            index=models.Index(fields=["-published_at", "-id"], name="article_listing_order_idx"),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(condition=models.Q(('scheduled_publish_at__isnull', False)), fields=['scheduled_publish_at'], name='article_scheduled_idx'),
+            model_name="article",
+            index=models.Index(
+                condition=models.Q(("scheduled_publish_at__isnull", False)),
+                fields=["scheduled_publish_at"],
+                name="article_scheduled_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['first_imported_at'], name='article_first_imported_idx'),
+            model_name="article",
+            index=models.Index(fields=["first_imported_at"], name="article_first_imported_idx"),
         ),
     ]

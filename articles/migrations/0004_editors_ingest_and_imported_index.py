@@ -9,9 +9,11 @@ def grant_ingest(apps, schema_editor):
     Permission = apps.get_model("auth", "Permission")
     db = schema_editor.connection.alias
     group = Group.objects.using(db).filter(name="Editors").first()
-    permission = Permission.objects.using(db).filter(
-        content_type__app_label="articles", content_type__model="article", codename="add_article"
-    ).first()
+    permission = (
+        Permission.objects.using(db)
+        .filter(content_type__app_label="articles", content_type__model="article", codename="add_article")
+        .first()
+    )
     if group and permission:
         group.permissions.add(permission)
 
@@ -24,16 +26,15 @@ def revoke_ingest(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0003_editors_group'),
-        ('providers', '0001_initial'),
+        ("articles", "0003_editors_group"),
+        ("providers", "0001_initial"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['imported_at'], name='article_imported_idx'),
+            model_name="article",
+            index=models.Index(fields=["imported_at"], name="article_imported_idx"),
         ),
         migrations.RunPython(grant_ingest, revoke_ingest),
     ]

@@ -4,14 +4,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0004_editors_ingest_and_imported_index'),
+        ("articles", "0004_editors_ingest_and_imported_index"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='article',
-            name='article_date_idx',
+            model_name="article",
+            name="article_date_idx",
         ),
     ]

@@ -45,7 +45,6 @@ def remove_search_document(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("articles", "0005_drop_redundant_date_index"),
     ]

@@ -4,23 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0006_article_search_document'),
-        ('providers', '0001_initial'),
+        ("articles", "0006_article_search_document"),
+        ("providers", "0001_initial"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(condition=models.Q(('is_published', True)), fields=['-quality', '-id'], name='article_published_quality_idx'),
+            model_name="article",
+            index=models.Index(
+                condition=models.Q(("is_published", True)),
+                fields=["-quality", "-id"],
+                name="article_published_quality_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(condition=models.Q(('is_published', True)), fields=['-heat', '-id'], name='article_published_heat_idx'),
+            model_name="article",
+            index=models.Index(
+                condition=models.Q(("is_published", True)), fields=["-heat", "-id"], name="article_published_heat_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(condition=models.Q(('is_published', True)), fields=['title', 'id'], name='article_published_title_idx'),
+            model_name="article",
+            index=models.Index(
+                condition=models.Q(("is_published", True)), fields=["title", "id"], name="article_published_title_idx"
+            ),
         ),
     ]

@@ -44,7 +44,6 @@ def undated_first(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("articles", "0007_article_published_ordering_indexes"),
     ]

@@ -48,7 +48,9 @@ def merge_providers(apps, schema_editor) -> None:
             with_logo = next((p for p in others if p.logo_url), None)
             if not keeper.logo_url and with_logo:
                 keeper.logo_url, keeper.logo_width, keeper.logo_height = (
-                    with_logo.logo_url, with_logo.logo_width, with_logo.logo_height
+                    with_logo.logo_url,
+                    with_logo.logo_width,
+                    with_logo.logo_height,
                 )
             Provider.objects.filter(pk__in=[p.pk for p in others]).delete()
         if others or keeper.domain != domain:
@@ -93,7 +95,7 @@ def rewrite_urls(apps, schema_editor) -> None:
 
 
 def _chunks(rows: list) -> list[list]:
-    return [rows[start:start + CHUNK] for start in range(0, len(rows), CHUNK)]
+    return [rows[start : start + CHUNK] for start in range(0, len(rows), CHUNK)]
 
 
 def _ascii(url: str) -> str:

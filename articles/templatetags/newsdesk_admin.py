@@ -25,7 +25,9 @@ DASHBOARD_CACHE_KEY = "newsdesk:admin-dashboard:v1"
 DASHBOARD_SECONDS = 120
 DAYS = 30
 TOP = 8
-QUALITY_BUCKETS = [(f"{low}–{low + 9 if low < 90 else 100}", low, low + 9 if low < 90 else 100) for low in range(0, 100, 10)]
+QUALITY_BUCKETS = [
+    (f"{low}–{low + 9 if low < 90 else 100}", low, low + 9 if low < 90 else 100) for low in range(0, 100, 10)
+]
 
 
 @register.inclusion_tag("admin/newsdesk/dashboard.html", takes_context=True)
@@ -46,7 +48,9 @@ def dashboard_numbers(now: datetime.datetime | None = None) -> dict:
     days = [today - datetime.timedelta(days=offset) for offset in range(DAYS - 1, -1, -1)]
     per_day = Article.objects.filter(first_imported_at__gte=_start_of(days[0])).aggregate(
         **{
-            f"day_{n}": Count("pk", filter=Q(first_imported_at__gte=_start_of(day), first_imported_at__lt=_start_of(day, 1)))
+            f"day_{n}": Count(
+                "pk", filter=Q(first_imported_at__gte=_start_of(day), first_imported_at__lt=_start_of(day, 1))
+            )
             for n, day in enumerate(days)
         }
     )
@@ -54,11 +58,16 @@ def dashboard_numbers(now: datetime.datetime | None = None) -> dict:
         total=Count("pk"),
         published=Count("pk", filter=Q(is_published=True)),
         unrated=Count("pk", filter=Q(quality__isnull=True)),
-        **{f"quality_{n}": Count("pk", filter=Q(quality__gte=low, quality__lte=high))
-           for n, (_, low, high) in enumerate(QUALITY_BUCKETS)},
+        **{
+            f"quality_{n}": Count("pk", filter=Q(quality__gte=low, quality__lte=high))
+            for n, (_, low, high) in enumerate(QUALITY_BUCKETS)
+        },
     )
     top_providers = list(
-        Article.objects.filter(provider__isnull=False).values("provider").annotate(n=Count("pk")).order_by("-n", "provider")[:TOP]
+        Article.objects.filter(provider__isnull=False)
+        .values("provider")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "provider")[:TOP]
     )
     provider_names = Provider.objects.in_bulk([row["provider"] for row in top_providers])
     top_topics = list(TaggedTopic.objects.values("tag").annotate(n=Count("pk")).order_by("-n", "tag")[:TOP])
@@ -70,9 +79,14 @@ def dashboard_numbers(now: datetime.datetime | None = None) -> dict:
         "published": totals["published"],
         "quality": [("Unrated", totals["unrated"], "unrated")]
         + [(label, totals[f"quality_{n}"], _band_of(low)) for n, (label, low, _) in enumerate(QUALITY_BUCKETS)],
-        "providers": [(row["provider"], str(provider_names[row["provider"]]), row["n"])
-                      for row in top_providers if row["provider"] in provider_names],
-        "topics": [(row["tag"], topic_names[row["tag"]].name, row["n"]) for row in top_topics if row["tag"] in topic_names],
+        "providers": [
+            (row["provider"], str(provider_names[row["provider"]]), row["n"])
+            for row in top_providers
+            if row["provider"] in provider_names
+        ],
+        "topics": [
+            (row["tag"], topic_names[row["tag"]].name, row["n"]) for row in top_topics if row["tag"] in topic_names
+        ],
     }
 
 
@@ -84,8 +98,12 @@ def dashboard_charts(data: dict) -> dict:
     return {
         "computed_at": data["computed_at"],
         "total": total,
-        "imports": _column_chart([(formats.date_format(day, "M j"), count, "") for day, count in data["days"]],
-                                 width=600, height=150, label_every=7),
+        "imports": _column_chart(
+            [(formats.date_format(day, "M j"), count, "") for day, count in data["days"]],
+            width=600,
+            height=150,
+            label_every=7,
+        ),
         "imports_total": sum(count for _, count in data["days"]),
         "days": DAYS,
         "published": published,
@@ -97,10 +115,16 @@ def dashboard_charts(data: dict) -> dict:
         "unpublished_url": f"{changelist}?published=no",
         "quality": _column_chart(
             [(label, count, f"{changelist}?quality_band={band}") for label, count, band in data["quality"]],
-            width=600, height=150, label_every=1,
+            width=600,
+            height=150,
+            label_every=1,
         ),
-        "providers": _bar_list([(name, count, f"{changelist}?provider__id__exact={pk}") for pk, name, count in data["providers"]]),
-        "topics": _bar_list([(name, count, f"{changelist}?topic__id__exact={pk}") for pk, name, count in data["topics"]]),
+        "providers": _bar_list(
+            [(name, count, f"{changelist}?provider__id__exact={pk}") for pk, name, count in data["providers"]]
+        ),
+        "topics": _bar_list(
+            [(name, count, f"{changelist}?topic__id__exact={pk}") for pk, name, count in data["topics"]]
+        ),
     }
 
 
@@ -113,15 +137,29 @@ def _column_chart(points: list[tuple[str, int, str]], *, width: int, height: int
     for n, (label, count, url) in enumerate(points):
         bar_height = round(count / peak * plot_height, 1) if peak else 0
         x = round(left + n * slot + slot * 0.1, 1)
-        bars.append({
-            "x": x, "y": round(top + plot_height - bar_height, 1), "width": round(slot * 0.8, 1), "height": bar_height,
-            "label": label, "count": count, "url": url, "center": round(x + slot * 0.4, 1),
-            # Counted from the right, so the newest bar is always labelled and labels never collide.
-            "show_label": (len(points) - 1 - n) % label_every == 0,
-            "value_y": round(top + plot_height - bar_height - 3, 1),
-        })
-    return {"bars": bars, "width": width, "height": height, "baseline": top + plot_height, "peak": peak,
-            "label_y": height - 4}
+        bars.append(
+            {
+                "x": x,
+                "y": round(top + plot_height - bar_height, 1),
+                "width": round(slot * 0.8, 1),
+                "height": bar_height,
+                "label": label,
+                "count": count,
+                "url": url,
+                "center": round(x + slot * 0.4, 1),
+                # Counted from the right, so the newest bar is always labelled and labels never collide.
+                "show_label": (len(points) - 1 - n) % label_every == 0,
+                "value_y": round(top + plot_height - bar_height - 3, 1),
+            }
+        )
+    return {
+        "bars": bars,
+        "width": width,
+        "height": height,
+        "baseline": top + plot_height,
+        "peak": peak,
+        "label_y": height - 4,
+    }
 
 
 def _bar_list(rows: list[tuple[str, int, str]]) -> dict:
@@ -130,12 +168,20 @@ def _bar_list(rows: list[tuple[str, int, str]]) -> dict:
     bar_room = width - label_width - 60
     items = []
     for n, (name, count, url) in enumerate(rows):
-        items.append({
-            "name": name if len(name) <= 28 else name[:27] + "…", "full_name": name, "count": count, "url": url,
-            "y": n * row_height, "text_y": n * row_height + 15, "bar_x": label_width,
-            "bar_width": max(round(count / peak * bar_room, 1), 1) if peak else 0, "height": row_height - 6,
-            "count_x": label_width + (round(count / peak * bar_room, 1) if peak else 0) + 6,
-        })
+        items.append(
+            {
+                "name": name if len(name) <= 28 else name[:27] + "…",
+                "full_name": name,
+                "count": count,
+                "url": url,
+                "y": n * row_height,
+                "text_y": n * row_height + 15,
+                "bar_x": label_width,
+                "bar_width": max(round(count / peak * bar_room, 1), 1) if peak else 0,
+                "height": row_height - 6,
+                "count_x": label_width + (round(count / peak * bar_room, 1) if peak else 0) + 6,
+            }
+        )
     return {"items": items, "width": width, "height": max(len(rows), 1) * row_height, "label_x": label_width - 8}
 
 

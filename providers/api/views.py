@@ -29,12 +29,15 @@ def visible_providers(*, editor: bool) -> QuerySet:
         description="Providers by name, with the number of articles visible to you that each published: those "
         "of published articles, or every provider for editors.",
         parameters=conditional_get_parameters(),
-        responses={200: ProviderSerializer(many=True), 304: not_modified_response(), **error_responses(400, 401, 406, 429)},
+        responses={
+            200: ProviderSerializer(many=True),
+            304: not_modified_response(),
+            **error_responses(400, 401, 406, 429),
+        },
     ),
     retrieve=extend_schema(
         summary="Get a provider",
-        description="One provider by slug, with its article count. A provider of no article visible to you "
-        "is a 404.",
+        description="One provider by slug, with its article count. A provider of no article visible to you is a 404.",
         parameters=[
             OpenApiParameter("slug", str, OpenApiParameter.PATH, description="The provider's slug."),
             *conditional_get_parameters(),

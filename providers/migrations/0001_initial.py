@@ -4,28 +4,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Provider',
+            name="Provider",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='Publisher name as shown to readers.', max_length=200)),
-                ('domain', models.CharField(help_text='Normalised domain: lowercase, without a leading “www.”.', max_length=253, unique=True)),
-                ('slug', models.SlugField(help_text="Used in the provider's page address.", max_length=270, unique=True)),
-                ('logo_url', models.CharField(blank=True, help_text="Logo image: an http(s) URL, or a path relative to the provider's site.", max_length=2048)),
-                ('logo_width', models.PositiveIntegerField(blank=True, null=True)),
-                ('logo_height', models.PositiveIntegerField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(help_text="Publisher name as shown to readers.", max_length=200)),
+                (
+                    "domain",
+                    models.CharField(
+                        help_text="Normalised domain: lowercase, without a leading “www.”.", max_length=253, unique=True
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(help_text="Used in the provider's page address.", max_length=270, unique=True),
+                ),
+                (
+                    "logo_url",
+                    models.CharField(
+                        blank=True,
+                        help_text="Logo image: an http(s) URL, or a path relative to the provider's site.",
+                        max_length=2048,
+                    ),
+                ),
+                ("logo_width", models.PositiveIntegerField(blank=True, null=True)),
+                ("logo_height", models.PositiveIntegerField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['name'],
-                'indexes': [models.Index(fields=['name'], name='provider_name_idx')],
+                "ordering": ["name"],
+                "indexes": [models.Index(fields=["name"], name="provider_name_idx")],
             },
         ),
     ]

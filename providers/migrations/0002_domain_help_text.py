@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('providers', '0001_initial'),
+        ("providers", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='provider',
-            name='domain',
-            field=models.CharField(help_text='Normalised domain: lowercase, without a leading “www.”, an international name in its xn-- form (bücher.example is stored as xn--bcher-kva.example).', max_length=253, unique=True),
+            model_name="provider",
+            name="domain",
+            field=models.CharField(
+                help_text="Normalised domain: lowercase, without a leading “www.”, an international name in its xn-- form (bücher.example is stored as xn--bcher-kva.example).",
+                max_length=253,
+                unique=True,
+            ),
         ),
     ]

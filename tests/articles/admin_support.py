@@ -13,7 +13,7 @@ from articles.models import Article, ArticleImage, TaggedTopic, Topic
 from providers.models import Provider
 
 PASSWORD = "a-long-test-password-1"
-BASE_DATE = datetime.datetime(2024, 3, 1, 12, 0, tzinfo=datetime.timezone.utc)
+BASE_DATE = datetime.datetime(2024, 3, 1, 12, 0, tzinfo=datetime.UTC)
 
 
 def make_editor(username: str = "desk", *, password: str | None = None):
@@ -31,8 +31,16 @@ def provider(domain: str = "example.com", name: str | None = None) -> Provider:
     )[0]
 
 
-def bulk_articles(count: int, *, start: int = 0, source=None, topic: Topic | None = None, image: bool = True,
-                  spread_days: int = 0, **fields) -> list[Article]:
+def bulk_articles(
+    count: int,
+    *,
+    start: int = 0,
+    source=None,
+    topic: Topic | None = None,
+    image: bool = True,
+    spread_days: int = 0,
+    **fields,
+) -> list[Article]:
     """``count`` articles in a few queries; dates go back an hour (or ``spread_days`` days) per article."""
     source = source or provider()
     now = timezone.now()
@@ -59,7 +67,9 @@ def bulk_articles(count: int, *, start: int = 0, source=None, topic: Topic | Non
         batch_size=500,
     )
     if topic is not None:
-        TaggedTopic.objects.bulk_create([TaggedTopic(content_object=a, tag=topic, position=0) for a in articles], batch_size=500)
+        TaggedTopic.objects.bulk_create(
+            [TaggedTopic(content_object=a, tag=topic, position=0) for a in articles], batch_size=500
+        )
     if image:
         ArticleImage.objects.bulk_create(
             [ArticleImage(article=a, position=0, url=f"https://img.example.com/{a.slug}.jpg") for a in articles],
@@ -80,13 +90,19 @@ def form_data(client, article, **changes) -> dict:
     """The change form's current values as a browser would post them, with ``changes`` applied."""
     form = client.get(change_url(article)).context["adminform"].form
     data = {}
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form[name].value()
         if value is None or value is False:
             continue
         data[name] = "on" if value is True else value
-    data.update({"images-TOTAL_FORMS": "0", "images-INITIAL_FORMS": "0",
-                 "related_links-TOTAL_FORMS": "0", "related_links-INITIAL_FORMS": "0"})
+    data.update(
+        {
+            "images-TOTAL_FORMS": "0",
+            "images-INITIAL_FORMS": "0",
+            "related_links-TOTAL_FORMS": "0",
+            "related_links-INITIAL_FORMS": "0",
+        }
+    )
     for name, value in changes.items():
         if value is None:
             data.pop(name, None)
@@ -101,6 +117,7 @@ COUNT = re.compile(r"\bCOUNT\(", re.IGNORECASE)
 def unbounded_article_counts(queries) -> list[str]:
     """Statements that count rows of ``articles_article`` with no LIMIT: a whole-table (or whole-filter) count."""
     return [
-        query["sql"] for query in queries
+        query["sql"]
+        for query in queries
         if COUNT.search(query["sql"]) and '"articles_article"' in query["sql"] and " LIMIT " not in query["sql"].upper()
     ]

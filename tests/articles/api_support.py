@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 from articles.models import Article
 
-BASE_DATE = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+BASE_DATE = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 EDITOR_PERMISSIONS = ["view_article", "change_article", "change_article_editorial", "add_article"]
 PIPELINE_PERMISSIONS = ["add_article", "update_article_content"]
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import itertools
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from articles.models import Article, ArticleImage, RelatedLink, TaggedTopic, Topic
 from providers.models import Provider
 
 _numbers = itertools.count(1)
-START = datetime(2024, 1, 1, 12, 0, tzinfo=timezone.utc)
+START = datetime(2024, 1, 1, 12, 0, tzinfo=UTC)
 
 
 def provider(domain: str = "example.com", name: str = "Example News", **fields) -> Provider:
@@ -50,14 +50,24 @@ def article(
     }
     created = Article.objects.create(**{**values, **fields})
     TaggedTopic.objects.bulk_create(
-        [TaggedTopic(content_object=created, tag=topic(name), position=position) for position, name in enumerate(topics)]
+        [
+            TaggedTopic(content_object=created, tag=topic(name), position=position)
+            for position, name in enumerate(topics)
+        ]
     )
     ArticleImage.objects.bulk_create(
-        [ArticleImage(article=created, position=position, url=src, width=1600, height=900) for position, src in enumerate(images)]
+        [
+            ArticleImage(article=created, position=position, url=src, width=1600, height=900)
+            for position, src in enumerate(images)
+        ]
     )
     RelatedLink.objects.bulk_create(
         [
-            RelatedLink(source=created, position=position, **{"title": f"Related {position}", "url": f"https://elsewhere.example/{number}/{position}", **link})
+            RelatedLink(
+                source=created,
+                position=position,
+                **{"title": f"Related {position}", "url": f"https://elsewhere.example/{number}/{position}", **link},
+            )
             for position, link in enumerate(related)
         ]
     )
@@ -73,7 +83,10 @@ def catalogue(size: int, **fields) -> list[Article]:
             article(
                 topics=("Science", f"Topic {index % 5}"),
                 images=("https://img.example.com/a.jpg", "https://img.example.com/b.jpg"),
-                related=({"title": "Elsewhere", "provider": other}, {"title": "Internal", "article": made[-1] if made else None}),
+                related=(
+                    {"title": "Elsewhere", "provider": other},
+                    {"title": "Internal", "article": made[-1] if made else None},
+                ),
                 **fields,
             )
         )

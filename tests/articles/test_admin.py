@@ -64,8 +64,10 @@ def test_publishing_in_the_change_form_is_audited_and_protected_from_imports(adm
             "quality": "80",
             "topics": "AI, Computer Vision",
             "provider": article.provider_id,
-            "images-TOTAL_FORMS": "0", "images-INITIAL_FORMS": "0",
-            "related_links-TOTAL_FORMS": "0", "related_links-INITIAL_FORMS": "0",
+            "images-TOTAL_FORMS": "0",
+            "images-INITIAL_FORMS": "0",
+            "related_links-TOTAL_FORMS": "0",
+            "related_links-INITIAL_FORMS": "0",
         }
     )
     data.pop("extra", None)
@@ -77,15 +79,22 @@ def test_publishing_in_the_change_form_is_audited_and_protected_from_imports(adm
     article.refresh_from_db()
     assert article.is_published and article.quality == 80
     assert article.published_set_by_editor and article.quality_set_by_editor
-    changes = {(c.field, c.old_value, c.new_value, c.user_id, c.via) for c in EditorialChange.objects.filter(article=article)}
-    assert changes == {("is_published", False, True, admin_user.pk, "admin"), ("quality", 39, 80, admin_user.pk, "admin")}
+    changes = {
+        (c.field, c.old_value, c.new_value, c.user_id, c.via) for c in EditorialChange.objects.filter(article=article)
+    }
+    assert changes == {
+        ("is_published", False, True, admin_user.pk, "admin"),
+        ("quality", 39, 80, admin_user.pk, "admin"),
+    }
 
 
 def test_audit_trail_is_read_only(admin_client, make_article):
     article = make_article()
     change = EditorialChange.objects.create(article=article, field="quality", old_value=1, new_value=2)
     assert admin_client.get(reverse("admin:articles_editorialchange_add")).status_code == 403
-    response = admin_client.post(reverse("admin:articles_editorialchange_change", args=[change.pk]), {"new_value": "99"})
+    response = admin_client.post(
+        reverse("admin:articles_editorialchange_change", args=[change.pk]), {"new_value": "99"}
+    )
     assert response.status_code == 403
     change.refresh_from_db()
     assert change.new_value == 2

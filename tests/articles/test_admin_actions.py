@@ -49,7 +49,9 @@ def test_publish_selected(editor_client, desk_editor, make_article):
 
     assert response.status_code == 302
     assert set(Article.objects.filter(is_published=True).values_list("pk", flat=True)) == {first.pk, second.pk}
-    assert [(c.article_id, c.user_id, c.via) for c in EditorialChange.objects.all()] == [(first.pk, desk_editor.pk, "bulk")]
+    assert [(c.article_id, c.user_id, c.via) for c in EditorialChange.objects.all()] == [
+        (first.pk, desk_editor.pk, "bulk")
+    ]
     messages = [str(m) for m in editor_client.get(CHANGELIST).context["messages"]]
     assert messages == ["Published 1 article (1 already published)."]
     assert not Article.objects.get(pk=untouched.pk).published_set_by_editor
@@ -74,17 +76,22 @@ def test_set_quality_asks_for_the_score_then_applies_it(editor_client, desk_edit
     assert 'name="quality"' in html and 'value="set_quality"' in html and first.title in html
     assert Article.objects.filter(quality=10).count() == 1  # nothing changed yet
 
-    invalid = editor_client.post(CHANGELIST, {"action": "set_quality", "apply": "1", "quality": "101",
-                                              helpers.ACTION_CHECKBOX_NAME: [first.pk, second.pk]})
+    invalid = editor_client.post(
+        CHANGELIST,
+        {"action": "set_quality", "apply": "1", "quality": "101", helpers.ACTION_CHECKBOX_NAME: [first.pk, second.pk]},
+    )
     assert invalid.status_code == 200 and invalid.context["form"].errors["quality"]
 
-    done = editor_client.post(CHANGELIST, {"action": "set_quality", "apply": "1", "quality": "85",
-                                           helpers.ACTION_CHECKBOX_NAME: [first.pk, second.pk]})
+    done = editor_client.post(
+        CHANGELIST,
+        {"action": "set_quality", "apply": "1", "quality": "85", helpers.ACTION_CHECKBOX_NAME: [first.pk, second.pk]},
+    )
 
     assert done.status_code == 302
     assert set(Article.objects.values_list("quality", "quality_set_by_editor")) == {(85, True)}
     assert {(c.article_id, c.old_value, c.new_value, c.user_id, c.via) for c in EditorialChange.objects.all()} == {
-        (first.pk, 10, 85, desk_editor.pk, "bulk"), (second.pk, None, 85, desk_editor.pk, "bulk"),
+        (first.pk, 10, 85, desk_editor.pk, "bulk"),
+        (second.pk, None, 85, desk_editor.pk, "bulk"),
     }
 
 
@@ -103,13 +110,23 @@ def test_set_quality_across_pages_keeps_the_filter_through_the_intermediate_form
     targets = [make_article(quality=10) for _ in range(3)]
     url = CHANGELIST + "?quality_band=0-39"
 
-    form_page = editor_client.post(url, {"action": "set_quality", "index": "0", "select_across": "1",
-                                         helpers.ACTION_CHECKBOX_NAME: [targets[0].pk]})
+    form_page = editor_client.post(
+        url,
+        {"action": "set_quality", "index": "0", "select_across": "1", helpers.ACTION_CHECKBOX_NAME: [targets[0].pk]},
+    )
     html = form_page.content.decode()
     assert 'name="select_across" value="1"' in html and 'action="/admin/articles/article/?quality_band=0-39"' in html
 
-    editor_client.post(url, {"action": "set_quality", "apply": "1", "quality": "55", "select_across": "1",
-                             helpers.ACTION_CHECKBOX_NAME: [targets[0].pk]})
+    editor_client.post(
+        url,
+        {
+            "action": "set_quality",
+            "apply": "1",
+            "quality": "55",
+            "select_across": "1",
+            helpers.ACTION_CHECKBOX_NAME: [targets[0].pk],
+        },
+    )
 
     assert set(Article.objects.filter(quality=55).values_list("pk", flat=True)) == {t.pk for t in targets}
     assert Article.objects.get(pk=keep.pk).quality == 90
@@ -135,10 +152,15 @@ def test_an_action_over_10000_articles_is_one_request_of_a_few_queries(
     articles = bulk_articles(10_000, image=False)
 
     with django_assert_max_num_queries(14):
-        response = editor_client.post(CHANGELIST, {
-            "action": action, "select_across": "1", helpers.ACTION_CHECKBOX_NAME: [articles[0].pk],
-            **({"index": "0"} if not extra else extra),
-        })
+        response = editor_client.post(
+            CHANGELIST,
+            {
+                "action": action,
+                "select_across": "1",
+                helpers.ACTION_CHECKBOX_NAME: [articles[0].pk],
+                **({"index": "0"} if not extra else extra),
+            },
+        )
 
     assert response.status_code == 302
     field, value = ("is_published", True) if action == "publish_selected" else ("quality", 77)

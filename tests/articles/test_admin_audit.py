@@ -40,8 +40,10 @@ def rows(response) -> list[tuple]:
         ("via__exact=schedule", {("first", "is_published", "schedule")}),
         ("user__id__exact={editor}", {("first", "quality", "admin")}),
         ("article__id__exact={second}", {("second", "is_published", "bulk"), ("second", "quality", "api")}),
-        ("changed_at__gte={week_ago}", {("first", "quality", "admin"), ("second", "is_published", "bulk"),
-                                        ("first", "is_published", "schedule")}),
+        (
+            "changed_at__gte={week_ago}",
+            {("first", "quality", "admin"), ("second", "is_published", "bulk"), ("first", "is_published", "schedule")},
+        ),
         ("q=second", {("second", "is_published", "bulk"), ("second", "quality", "api")}),
     ],
 )
@@ -75,7 +77,12 @@ def test_audit_list_offers_only_staff_users(editor_client, history, django_user_
 def test_audit_list_is_read_only_for_everyone(admin_client, history):
     change = EditorialChange.objects.first()
     assert admin_client.get(reverse("admin:articles_editorialchange_add")).status_code == 403
-    assert admin_client.post(reverse("admin:articles_editorialchange_delete", args=[change.pk]), {"post": "yes"}).status_code == 403
+    assert (
+        admin_client.post(
+            reverse("admin:articles_editorialchange_delete", args=[change.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
     assert admin_client.get(AUDIT).context["action_form"] is None  # not even "delete selected"
 
 

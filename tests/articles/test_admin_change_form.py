@@ -20,7 +20,12 @@ def test_fieldsets_and_read_only_source_data(editor_client, make_article):
     response = editor_client.get(change_url(article))
     html = response.content.decode()
 
-    assert [name for name, _ in response.context["adminform"].fieldsets] == ["Editorial", "Content", "Source", "Audit trail"]
+    assert [name for name, _ in response.context["adminform"].fieldsets] == [
+        "Editorial",
+        "Content",
+        "Source",
+        "Audit trail",
+    ]
     assert "encrypted payload present (29 bytes)" in html and "c2VjcmV0" not in html
     assert "futureKey" in html and "&lt;b&gt;kept&lt;/b&gt;" in html
     assert "zone-less date" in html
@@ -31,8 +36,14 @@ def test_related_links_and_images_are_shown_inline(editor_client, make_article):
     article = make_article()
     target = make_article(title="Our own copy")
     ArticleImage.objects.create(article=article, position=0, url="https://img.example.com/lead.jpg")
-    RelatedLink.objects.create(source=article, position=0, title="A related story", url=target.url, article=target,
-                               provider=provider("example.com"))
+    RelatedLink.objects.create(
+        source=article,
+        position=0,
+        title="A related story",
+        url=target.url,
+        article=target,
+        provider=provider("example.com"),
+    )
 
     html = editor_client.get(change_url(article)).content.decode()
 
@@ -52,8 +63,14 @@ def test_change_form_costs_a_constant_number_of_queries(editor_client, make_arti
     large = make_article()
     for n in range(12):
         ArticleImage.objects.create(article=large, position=n, url=f"https://img.example.com/{n}.jpg")
-        RelatedLink.objects.create(source=large, position=n, title=f"Link {n}", url=f"https://x.example/{n}",
-                                   provider=provider(f"p{n}.example"), article=small)
+        RelatedLink.objects.create(
+            source=large,
+            position=n,
+            title=f"Link {n}",
+            url=f"https://x.example/{n}",
+            provider=provider(f"p{n}.example"),
+            article=small,
+        )
         TaggedTopic.objects.create(content_object=large, tag=topic(f"Topic {n}"), position=n)
         EditorialChange.objects.create(article=large, field="quality", old_value=n, new_value=n + 1)
 
@@ -73,7 +90,7 @@ def test_audit_trail_is_shown_newest_first_with_a_link_to_the_full_list(editor_c
 
     html = editor_client.get(change_url(article)).content.decode()
 
-    history = html[html.index('class="nd-history"'):]
+    history = html[html.index('class="nd-history"') :]
     assert history.index("published") < history.index("quality")
     assert "desk" in history and "bulk action" in history
     assert f"/admin/articles/editorialchange/?article__id__exact={article.pk}" in html
@@ -85,8 +102,15 @@ def test_scheduling_in_the_form_is_validated_and_audited(editor_client, desk_edi
     past = future - datetime.timedelta(days=4)
 
     def post(when, **extra):
-        data = form_data(editor_client, article, **{"scheduled_publish_at_0": when.strftime("%d/%m/%Y"),
-                                                    "scheduled_publish_at_1": when.strftime("%H:%M:%S"), **extra})
+        data = form_data(
+            editor_client,
+            article,
+            **{
+                "scheduled_publish_at_0": when.strftime("%d/%m/%Y"),
+                "scheduled_publish_at_1": when.strftime("%H:%M:%S"),
+                **extra,
+            },
+        )
         return editor_client.post(change_url(article), data)
 
     rejected = post(past)
@@ -99,7 +123,12 @@ def test_scheduling_in_the_form_is_validated_and_audited(editor_client, desk_edi
     stored = Article.objects.get()
     assert stored.scheduled_publish_at == future and not stored.is_published
     change = EditorialChange.objects.get()
-    assert (change.field, change.old_value, change.user, change.via) == ("scheduled_publish_at", None, desk_editor, "admin")
+    assert (change.field, change.old_value, change.user, change.via) == (
+        "scheduled_publish_at",
+        None,
+        desk_editor,
+        "admin",
+    )
 
 
 def test_view_on_site_previews_unpublished_articles_to_editors_only(client, editor_client, make_article):

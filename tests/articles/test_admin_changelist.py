@@ -32,12 +32,15 @@ def grow_catalogue(total: int):
     existing = Article.objects.count()
     if not existing:
         # Something on the day the date-hierarchy cases drill into, at every size.
-        bulk_articles(2, start=10_000, source=sources[0], published_at=datetime.datetime(2023, 6, 1, 9, tzinfo=datetime.timezone.utc))
+        bulk_articles(
+            2, start=10_000, source=sources[0], published_at=datetime.datetime(2023, 6, 1, 9, tzinfo=datetime.UTC)
+        )
         existing = 2
     per_source = max((total - existing) // len(sources), 1)
     for n, source in enumerate(sources):
-        bulk_articles(per_source, start=existing + n * per_source, source=source, topic=ai if n % 2 else courts,
-                      spread_days=3)
+        bulk_articles(
+            per_source, start=existing + n * per_source, source=source, topic=ai if n % 2 else courts, spread_days=3
+        )
 
 
 FILTERS = [
@@ -59,7 +62,9 @@ FILTERS = [
     pytest.param("q=article", id="search"),
     pytest.param("o=2", id="order-by-quality"),
     pytest.param("p=2", id="page-2"),
-    pytest.param("provider__id__exact={provider}&topic__id__exact={topic}&published=no&quality_band=40-69", id="combined"),
+    pytest.param(
+        "provider__id__exact={provider}&topic__id__exact={topic}&published=no&quality_band=40-69", id="combined"
+    ),
 ]
 
 
@@ -101,11 +106,14 @@ def test_default_list_is_newest_first_with_every_column(editor_client):
 
 
 def test_titles_carry_schedule_and_review_flags(editor_client, make_article):
-    make_article(title="Soon", scheduled_publish_at=datetime.datetime(2030, 1, 2, 9, 30, tzinfo=datetime.timezone.utc))
+    make_article(title="Soon", scheduled_publish_at=datetime.datetime(2030, 1, 2, 9, 30, tzinfo=datetime.UTC))
     make_article(title="Draft <b>", needs_review=True)
     html = editor_client.get(CHANGELIST).content.decode()
     assert 'Soon</span> <span class="nd-flag nd-flag-scheduled">scheduled 02/01/2030 9:30 a.m.</span>' in html
-    assert 'title="Draft &lt;b&gt;">Draft &lt;b&gt;</span> <span class="nd-flag nd-flag-review">needs review</span>' in html
+    assert (
+        'title="Draft &lt;b&gt;">Draft &lt;b&gt;</span> <span class="nd-flag nd-flag-review">needs review</span>'
+        in html
+    )
 
 
 def test_thumbnails_are_http_only_and_escaped(editor_client, make_article):
@@ -146,13 +154,14 @@ def test_html_in_titles_is_escaped(editor_client, make_article):
     ],
 )
 def test_filters_and_search_select_the_right_articles(editor_client, make_article, query, expected):
-    later = datetime.datetime(2030, 1, 1, tzinfo=datetime.timezone.utc)
+    later = datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC)
     make_article(title="published", is_published=True, quality=80, excerpt="About bananas.")
     make_article(title="draft", needs_review=True, quality=40)
     make_article(title="scheduled", scheduled_publish_at=later, quality=69)
     make_article(title="unrated", quality=None)
-    make_article(title="low", quality=39, provider=provider("somewhere.org", "Somewhere Daily"),
-                 url="https://somewhere.org/1")
+    make_article(
+        title="low", quality=39, provider=provider("somewhere.org", "Somewhere Daily"), url="https://somewhere.org/1"
+    )
 
     response = editor_client.get(f"{CHANGELIST}?{query}")
 
@@ -223,8 +232,8 @@ def test_a_malformed_parameter_gets_the_error_flag_not_a_500(editor_client, make
 
 
 def test_a_date_bound_typed_in_the_query_string_filters_the_list(editor_client, make_article):
-    make_article(title="January", published_at=datetime.datetime(2024, 1, 5, tzinfo=datetime.timezone.utc))
-    make_article(title="March", published_at=datetime.datetime(2024, 3, 5, tzinfo=datetime.timezone.utc))
+    make_article(title="January", published_at=datetime.datetime(2024, 1, 5, tzinfo=datetime.UTC))
+    make_article(title="March", published_at=datetime.datetime(2024, 3, 5, tzinfo=datetime.UTC))
     assert titles(editor_client.get(f"{CHANGELIST}?published_at__gte=2024-02-01")) == ["March"]
     assert titles(editor_client.get(f"{CHANGELIST}?published_at__lt=2024-02-01")) == ["January"]
 
@@ -266,10 +275,13 @@ def test_no_admin_list_takes_a_regular_expression(admin_client, make_article, ur
 
 def test_date_hierarchy_links_only_periods_that_have_articles(editor_client, make_article):
     for year, month, day in [(2022, 5, 3), (2024, 2, 10), (2024, 2, 11), (2024, 7, 1)]:
-        make_article(published_at=datetime.datetime(year, month, day, 9, tzinfo=datetime.timezone.utc))
+        make_article(published_at=datetime.datetime(year, month, day, 9, tzinfo=datetime.UTC))
 
     def links(query=""):
-        return [choice.get("title") for choice in editor_client.get(f"{CHANGELIST}?{query}").context["cl"].date_hierarchy_links["choices"]]
+        return [
+            choice.get("title")
+            for choice in editor_client.get(f"{CHANGELIST}?{query}").context["cl"].date_hierarchy_links["choices"]
+        ]
 
     assert links() == ["2022", "2024"]
     assert links("published_at__year=2024") == ["February 2024", "July 2024"]
@@ -280,8 +292,8 @@ def test_date_hierarchy_links_only_periods_that_have_articles(editor_client, mak
 
 
 def test_date_hierarchy_drills_down_when_everything_is_in_one_month(editor_client, make_article):
-    make_article(published_at=datetime.datetime(2024, 2, 10, tzinfo=datetime.timezone.utc))
-    make_article(published_at=datetime.datetime(2024, 2, 12, tzinfo=datetime.timezone.utc))
+    make_article(published_at=datetime.datetime(2024, 2, 10, tzinfo=datetime.UTC))
+    make_article(published_at=datetime.datetime(2024, 2, 12, tzinfo=datetime.UTC))
     links = editor_client.get(CHANGELIST).context["cl"].date_hierarchy_links
     assert [choice["title"] for choice in links["choices"]] == ["10 February", "12 February"]
 
@@ -291,8 +303,13 @@ def test_list_edits_go_through_the_services_and_are_audited(editor_client, desk_
     first, second, third = make_article(quality=50), make_article(quality=50), make_article(quality=50)
     page = editor_client.get(CHANGELIST)
     formset = page.context["cl"].formset
-    data = {"_save": "Save", "form-TOTAL_FORMS": "3", "form-INITIAL_FORMS": "3", "form-MIN_NUM_FORMS": "0",
-            "form-MAX_NUM_FORMS": "1000"}
+    data = {
+        "_save": "Save",
+        "form-TOTAL_FORMS": "3",
+        "form-INITIAL_FORMS": "3",
+        "form-MIN_NUM_FORMS": "0",
+        "form-MAX_NUM_FORMS": "1000",
+    }
     wanted = {first.pk: ("75", True), second.pk: ("20", False), third.pk: ("50", False)}
     for n, form in enumerate(formset.forms):
         quality, published = wanted[form.instance.pk]
@@ -306,7 +323,9 @@ def test_list_edits_go_through_the_services_and_are_audited(editor_client, desk_
     assert response.status_code == 302
     stored = {a.pk: (a.quality, a.is_published, a.quality_set_by_editor) for a in Article.objects.all()}
     assert stored == {first.pk: (75, True, True), second.pk: (20, False, True), third.pk: (50, False, False)}
-    changes = {(c.article_id, c.field, c.old_value, c.new_value, c.user_id, c.via) for c in EditorialChange.objects.all()}
+    changes = {
+        (c.article_id, c.field, c.old_value, c.new_value, c.user_id, c.via) for c in EditorialChange.objects.all()
+    }
     assert changes == {
         (first.pk, "quality", 50, 75, editor.pk, "admin"),
         (first.pk, "is_published", False, True, editor.pk, "admin"),
@@ -318,8 +337,15 @@ def test_list_edits_go_through_the_services_and_are_audited(editor_client, desk_
 
 def test_an_invalid_list_edit_changes_nothing_and_shows_the_error(editor_client, make_article):
     article = make_article(quality=50)
-    data = {"_save": "Save", "form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-MIN_NUM_FORMS": "0",
-            "form-MAX_NUM_FORMS": "1000", "form-0-id": str(article.pk), "form-0-quality": "101"}
+    data = {
+        "_save": "Save",
+        "form-TOTAL_FORMS": "1",
+        "form-INITIAL_FORMS": "1",
+        "form-MIN_NUM_FORMS": "0",
+        "form-MAX_NUM_FORMS": "1000",
+        "form-0-id": str(article.pk),
+        "form-0-quality": "101",
+    }
 
     response = editor_client.post(CHANGELIST, data)
 
@@ -400,4 +426,4 @@ def test_editable_columns_refer_only_to_ids_on_the_page(editor_client):
     assert dangling_references(html) == []
     # The help text the describedby pointed at is still given, where a pointer would fail.
     quality = re.search(r'<input type="number" name="form-0-quality"[^>]*>', html).group()
-    assert 'title="' in quality and "aria-label=\"Quality" in quality
+    assert 'title="' in quality and 'aria-label="Quality' in quality

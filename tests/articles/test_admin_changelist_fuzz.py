@@ -17,7 +17,15 @@ pytestmark = pytest.mark.django_db
 
 CHANGELIST = reverse("admin:articles_article_changelist")
 DRILL_DOWN = [f"published_at__{part}" for part in ("year", "month", "day", "gte", "lt")]
-FILTERS = ["published", "quality_band", "needs_review", "provider__id__exact", "provider_q", "topic__id__exact", "topic_q"]
+FILTERS = [
+    "published",
+    "quality_band",
+    "needs_review",
+    "provider__id__exact",
+    "provider_q",
+    "topic__id__exact",
+    "topic_q",
+]
 CHANGELIST_PARAMS = ["q", "o", "p", "all", "e", "_popup", "_facets"]
 # Lookups the list does not offer (Django would run any lookup on the article's own columns).
 FOREIGN = ["title", "title__regex", "body__icontains", "heat__gt", "provider__name", "tagged_topics__tag__name"]
@@ -35,12 +43,18 @@ values = st.one_of(
 
 query_strings = st.builds(
     lambda offered, foreign: {**offered, **foreign},
-    st.dictionaries(st.sampled_from(DRILL_DOWN + FILTERS + CHANGELIST_PARAMS), st.lists(values, min_size=1, max_size=2),
-                    max_size=5),
+    st.dictionaries(
+        st.sampled_from(DRILL_DOWN + FILTERS + CHANGELIST_PARAMS), st.lists(values, min_size=1, max_size=2), max_size=5
+    ),
     # Now and then a parameter the list does not offer.
     st.sampled_from([False] * 4 + [True]).flatmap(
-        lambda add: st.dictionaries(st.sampled_from(FOREIGN) | ANY_TEXT, st.lists(values, min_size=1, max_size=1),
-                                    min_size=1, max_size=1) if add else st.just({})
+        lambda add: (
+            st.dictionaries(
+                st.sampled_from(FOREIGN) | ANY_TEXT, st.lists(values, min_size=1, max_size=1), min_size=1, max_size=1
+            )
+            if add
+            else st.just({})
+        )
     ),
 )
 

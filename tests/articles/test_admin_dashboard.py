@@ -36,7 +36,7 @@ def svg_blocks(html: str) -> list[str]:
 
 
 def assert_safe_markup(html: str):
-    dashboard = html[html.index('class="nd-dashboard"'):html.index("</section>")]
+    dashboard = html[html.index('class="nd-dashboard"') : html.index("</section>")]
     assert "<script" not in dashboard and "style=" not in dashboard and "<style" not in dashboard
     assert "http://" not in dashboard and "https://" not in dashboard.replace("http://www.w3.org", "")
 

@@ -23,8 +23,9 @@ CHANGELIST = reverse("admin:articles_article_changelist")
 def staff_outside(django_user_model):
     """Staff with view and change permissions on articles, but not in Editors."""
     user = django_user_model.objects.create_user(username="outsider", is_staff=True)
-    user.user_permissions.add(*Permission.objects.filter(
-        content_type__app_label="articles", codename__in=["view_article", "change_article"]))
+    user.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label="articles", codename__in=["view_article", "change_article"])
+    )
     return django_user_model.objects.get(pk=user.pk)
 
 
@@ -32,16 +33,29 @@ def test_the_migration_creates_the_editors_group_with_exactly_these_permissions(
     group = Group.objects.get(name="Editors")
     granted = {(p.content_type.app_label, p.codename) for p in group.permissions.select_related("content_type")}
     assert granted == {
-        ("articles", "view_article"), ("articles", "add_article"), ("articles", "change_article"),
-        ("articles", "change_article_editorial"), ("articles", "view_topic"), ("articles", "view_relatedlink"), ("articles", "view_articleimage"),
-        ("articles", "view_editorialchange"), ("providers", "view_provider"),
+        ("articles", "view_article"),
+        ("articles", "add_article"),
+        ("articles", "change_article"),
+        ("articles", "change_article_editorial"),
+        ("articles", "view_topic"),
+        ("articles", "view_relatedlink"),
+        ("articles", "view_articleimage"),
+        ("articles", "view_editorialchange"),
+        ("providers", "view_provider"),
     }
     assert granted == set(services.EDITOR_PERMISSIONS)
 
 
-@pytest.mark.parametrize("url", [
-    "/admin/", CHANGELIST, "/admin/articles/editorialchange/", "/admin/providers/provider/", "/admin/articles/topic/",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/",
+        CHANGELIST,
+        "/admin/articles/editorialchange/",
+        "/admin/providers/provider/",
+        "/admin/articles/topic/",
+    ],
+)
 def test_anonymous_and_non_staff_users_are_sent_to_the_login_page(client, django_user_model, make_article, url):
     make_article()
     assert client.get(url)["Location"].startswith("/admin/login/")
@@ -79,8 +93,17 @@ def test_staff_outside_the_group_cannot_change_editorial_fields_by_posting(clien
     data = form_data(client, article, is_published="on", quality="99")
 
     client.post(change_url(article), data)
-    client.post(CHANGELIST, {"_save": "Save", "form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1",
-                             "form-0-id": article.pk, "form-0-quality": "99", "form-0-is_published": "on"})
+    client.post(
+        CHANGELIST,
+        {
+            "_save": "Save",
+            "form-TOTAL_FORMS": "1",
+            "form-INITIAL_FORMS": "1",
+            "form-0-id": article.pk,
+            "form-0-quality": "99",
+            "form-0-is_published": "on",
+        },
+    )
 
     stored = Article.objects.get()
     assert (stored.is_published, stored.quality) == (False, 40)
@@ -101,7 +124,9 @@ def test_editors_change_editorial_fields_and_nothing_else(client, make_article):
     stored = Article.objects.get()
     assert (stored.is_published, stored.quality, stored.title, stored.body) == (True, 90, "Original title", "")
     assert {(c.field, c.user_id, c.via) for c in EditorialChange.objects.all()} == {
-        ("is_published", editor.pk, "admin"), ("quality", editor.pk, "admin")}
+        ("is_published", editor.pk, "admin"),
+        ("quality", editor.pk, "admin"),
+    }
 
 
 def test_editors_cannot_add_delete_or_edit_providers(client, make_article):
@@ -160,7 +185,9 @@ def test_create_editor_promotes_an_existing_account_and_recreates_a_deleted_grou
     assert "password unchanged" in out.getvalue()
 
 
-@pytest.mark.parametrize("args, env", [((), {}), (("carol",), {"NEWSDESK_EDITOR_PASSWORD": "123"})], ids=["no-name", "weak"])
+@pytest.mark.parametrize(
+    "args, env", [((), {}), (("carol",), {"NEWSDESK_EDITOR_PASSWORD": "123"})], ids=["no-name", "weak"]
+)
 def test_create_editor_refuses_bad_input(monkeypatch, args, env):
     for name, value in env.items():
         monkeypatch.setenv(name, value)

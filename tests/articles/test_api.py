@@ -12,7 +12,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from articles.api.rows import parse_datetime_value
-from articles.api.serializers import EDITOR_FIELDS, PUBLIC_FIELDS, ArticleSerializer, iso_datetime, iso_datetime_from_json
+from articles.api.serializers import (
+    EDITOR_FIELDS,
+    PUBLIC_FIELDS,
+    ArticleSerializer,
+    iso_datetime,
+    iso_datetime_from_json,
+)
 from articles.models import Article, RelatedLink, TaggedTopic, Topic
 from articles.services import article_publish, article_unpublish
 from tests.articles.api_support import results, seed, token_client
@@ -104,8 +110,11 @@ def test_article_json_values_come_from_the_catalogue(api, published_seeds):
     assert data["quality"] == article.quality
     assert data["heat"] == article.heat
     assert data["is_published"] is True
-    assert data["provider"] == {"name": article.provider.name, "domain": article.provider.domain,
-                                "slug": article.provider.slug}
+    assert data["provider"] == {
+        "name": article.provider.name,
+        "domain": article.provider.domain,
+        "slug": article.provider.slug,
+    }
     assert data["topics"] == [{"name": topic.name, "slug": topic.slug} for topic in article.ordered_topics]
     assert data["images"] == [
         {"url": image.url, "width": image.width, "height": image.height, "title": image.title}
@@ -119,7 +128,8 @@ def test_article_json_values_come_from_the_catalogue(api, published_seeds):
             "excerpt": link.excerpt,
             "published_at": link.published_at.isoformat().replace("+00:00", "Z") if link.published_at else None,
             "provider": {"name": link.provider.name, "domain": link.provider.domain, "slug": link.provider.slug}
-            if link.provider else None,
+            if link.provider
+            else None,
             "quality": link.quality,
             "article": None,  # none of 000's related articles is in the catalogue
         }
@@ -162,7 +172,10 @@ def test_secured_is_never_in_any_response(api, editor_api, published_seeds):
         api.get("/api/v1/articles/").content,
         editor_api.get("/api/v1/articles/").content,
         editor_api.get("/api/v1/articles/?fields=extra,body").content,
-        *[editor_api.get(f"/api/v1/articles/{slug}/").content for slug in Article.objects.values_list("slug", flat=True)],
+        *[
+            editor_api.get(f"/api/v1/articles/{slug}/").content
+            for slug in Article.objects.values_list("slug", flat=True)
+        ],
     ]
     for body in bodies:
         assert b"secured" not in body
@@ -339,7 +352,7 @@ def test_topics_are_listed_by_name_and_paginated(editor_api, db):
 
 # --------------------------------------------------------------------------- dates from JSON
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 @given(st.datetimes(timezones=st.just(UTC)))

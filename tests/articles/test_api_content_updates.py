@@ -67,7 +67,8 @@ def test_posting_an_existing_article_without_the_content_permission_is_a_403_and
 ):
     user = {
         "editor permissions": lambda: user_with(
-            django_user_model, "e", ["view_article", "change_article", "change_article_editorial", "add_article"]),
+            django_user_model, "e", ["view_article", "change_article", "change_article_editorial", "add_article"]
+        ),
         "add_article only": lambda: user_with(django_user_model, "a", ["add_article"]),
         "Editors group": lambda: editors_group_member(django_user_model),
     }[who]()
@@ -110,7 +111,7 @@ def test_the_schema_documents_who_may_update(api, db):
 def test_an_update_rewrites_content_but_never_editorial_values(article_file, pipeline_api):
     article = Article.objects.get()
     Article.objects.filter(pk=article.pk).update(quality=50)  # as imported, not an editor's decision
-    publish_at = dt.datetime(2100, 1, 1, tzinfo=dt.timezone.utc)
+    publish_at = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
     article_schedule_publication(article=article, publish_at=publish_at)
     Article.objects.filter(pk=article.pk).update(published_set_by_editor=False)
     EditorialChange.objects.all().delete()
@@ -119,13 +120,18 @@ def test_an_update_rewrites_content_but_never_editorial_values(article_file, pip
 
     assert response.status_code == 200 and response.json()["outcome"] == "updated"
     assert stored("title", "is_published", "quality", "scheduled_publish_at") == (
-        "A corrected headline", False, 50, publish_at)
+        "A corrected headline",
+        False,
+        50,
+        publish_at,
+    )
     assert set(EditorialChange.objects.values_list("field", flat=True)) == {"title"}
 
 
 def test_an_update_is_audited_field_by_field_with_who_and_via(article_file, pipeline_api, pipeline_user):
-    response = post(pipeline_api, title="Defaced", body="x" * 100_000, topics=["Testing", "Hoax"],
-                    secured="c2VjcmV0;aXY=")
+    response = post(
+        pipeline_api, title="Defaced", body="x" * 100_000, topics=["Testing", "Hoax"], secured="c2VjcmV0;aXY="
+    )
     assert response.status_code == 200, response.content
 
     changes = {change.field: change for change in EditorialChange.objects.all()}
@@ -159,9 +165,15 @@ def test_a_defacement_through_the_api_is_undone_by_the_next_import_of_the_file(
     assert reimport(run_import, article_file, tmp_path) == "updated"
 
     assert stored("title", "body") == (ORIGINAL["title"], ORIGINAL["body"])
-    trail = list(EditorialChange.objects.filter(field="title").order_by("changed_at", "id")
-                 .values_list("old_value", "new_value", "user", "via"))
-    assert trail == [(ORIGINAL["title"], "Defaced", pipeline_user.pk, "api"), ("Defaced", ORIGINAL["title"], None, "import")]
+    trail = list(
+        EditorialChange.objects.filter(field="title")
+        .order_by("changed_at", "id")
+        .values_list("old_value", "new_value", "user", "via")
+    )
+    assert trail == [
+        (ORIGINAL["title"], "Defaced", pipeline_user.pk, "api"),
+        ("Defaced", ORIGINAL["title"], None, "import"),
+    ]
     # The file is remembered again: the import after that skips it.
     assert reimport(run_import, article_file, tmp_path) == "unchanged"
 
@@ -171,12 +183,23 @@ def test_a_superuser_correction_is_audited_and_the_next_import_restores_the_file
 ):
     article = Article.objects.get()
     # The source date as the browser posts its two inputs (TIME_ZONE is UTC).
-    data = form_data(admin_client, article, title="Corrected", published_at=None,
-                     published_at_0="2024-03-01", published_at_1="10:00:00")
+    data = form_data(
+        admin_client,
+        article,
+        title="Corrected",
+        published_at=None,
+        published_at_0="2024-03-01",
+        published_at_1="10:00:00",
+    )
     assert admin_client.post(change_url(article), data).status_code == 302
     change = EditorialChange.objects.get()
     assert (change.field, change.old_value, change.new_value, change.user, change.via) == (
-        "title", ORIGINAL["title"], "Corrected", admin_user, "admin")
+        "title",
+        ORIGINAL["title"],
+        "Corrected",
+        admin_user,
+        "admin",
+    )
 
     assert reimport(run_import, article_file, tmp_path) == "updated"
     assert stored("title") == (ORIGINAL["title"],)

@@ -59,6 +59,7 @@ def cursors_for(draw, ordering: str):
         )
     )
 
+
 FUZZ = settings(
     max_examples=40,  # per ordering and caller: 720 requests, a few seconds
     deadline=None,

@@ -54,8 +54,11 @@ def test_published_after_is_inclusive_and_published_before_exclusive(api, catalo
     assert after == titles(reversed(catalogue[2:]))
     before = slugs(api.get("/api/v1/articles/", {"published_before": third.isoformat()}))
     assert before == titles(reversed(catalogue[:2]))
-    window = slugs(api.get("/api/v1/articles/", {"published_after": "2024-01-01T01:00:00Z",
-                                                   "published_before": "2024-01-01T03:00:00Z"}))
+    window = slugs(
+        api.get(
+            "/api/v1/articles/", {"published_after": "2024-01-01T01:00:00Z", "published_before": "2024-01-01T03:00:00Z"}
+        )
+    )
     assert window == titles(reversed(catalogue[1:3]))
 
 
@@ -70,11 +73,15 @@ def test_published_after_is_inclusive_and_published_before_exclusive(api, catalo
     ],
 )
 def test_published_after_reads_iso_8601(api, catalogue, value, expected_from):
-    assert slugs(api.get("/api/v1/articles/", {"published_after": value})) == titles(reversed(catalogue[expected_from:]))
+    assert slugs(api.get("/api/v1/articles/", {"published_after": value})) == titles(
+        reversed(catalogue[expected_from:])
+    )
 
 
 @pytest.mark.parametrize("parameter", ["published_after", "published_before"])
-@pytest.mark.parametrize("value", ["yesterday", "2024-02-30", "2024-13-01", "01/02/2024", "2024-01-01T25:00", "0000-01-01"])
+@pytest.mark.parametrize(
+    "value", ["yesterday", "2024-02-30", "2024-13-01", "01/02/2024", "2024-01-01T25:00", "0000-01-01"]
+)
 def test_bad_dates_are_a_400_naming_the_parameter(api, catalogue, parameter, value):
     response = api.get("/api/v1/articles/", {parameter: value})
     assert response.status_code == 400
@@ -121,8 +128,13 @@ def test_category_and_type(api, catalogue, make_article):
 
 
 def test_q_searches_title_excerpt_and_body_for_every_word(api, catalogue, make_article):
-    found = make_article(is_published=True, title="Rates held", excerpt="The central bank",
-                         body="Inflation is falling", published_at=BASE_DATE)
+    found = make_article(
+        is_published=True,
+        title="Rates held",
+        excerpt="The central bank",
+        body="Inflation is falling",
+        published_at=BASE_DATE,
+    )
     assert slugs(api.get("/api/v1/articles/?q=rates")) == [found.slug]
     assert slugs(api.get("/api/v1/articles/?q=CENTRAL")) == [found.slug]
     assert slugs(api.get("/api/v1/articles/?q=inflation+held")) == [found.slug]
@@ -145,8 +157,15 @@ def test_is_published_filter_is_for_editors(api, editor_api, build_catalogue):
     assert list(response.json()["errors"]) == ["is_published"]
 
 
-@pytest.mark.parametrize("parameter, value", [("topic", "not a slug"), ("topic", "a/b"), ("provider", "bbc com"),
-                                              ("topic", ",".join(f"t{i}" for i in range(21)))])
+@pytest.mark.parametrize(
+    "parameter, value",
+    [
+        ("topic", "not a slug"),
+        ("topic", "a/b"),
+        ("provider", "bbc com"),
+        ("topic", ",".join(f"t{i}" for i in range(21))),
+    ],
+)
 def test_bad_slugs_are_a_400_naming_the_parameter(api, catalogue, parameter, value):
     response = api.get("/api/v1/articles/", {parameter: value})
     assert response.status_code == 400
@@ -197,15 +216,16 @@ def test_the_filterset_works_without_drf_for_the_html_listings(catalogue):
     assert set(invalid.errors) == {"quality_min", "is_published"}  # no request: not an editor
 
 
-
 def test_the_validation_form_is_built_once_per_kind_of_caller_and_each_request_gets_its_own_fields(rf, db):
     from tests.articles.admin_support import make_editor
 
     editor_request = rf.get("/")
     editor_request.user = make_editor()
     readers = [ArticleFilterSet(QueryDict(f"quality_min={n}"), queryset=Article.objects.none()) for n in (1, 2)]
-    editors = [ArticleFilterSet(QueryDict("is_published=true"), queryset=Article.objects.none(), request=editor_request)
-               for _ in range(2)]
+    editors = [
+        ArticleFilterSet(QueryDict("is_published=true"), queryset=Article.objects.none(), request=editor_request)
+        for _ in range(2)
+    ]
 
     assert readers[0].get_form_class() is readers[1].get_form_class()
     assert editors[0].get_form_class() is editors[1].get_form_class() is not readers[0].get_form_class()
@@ -213,6 +233,7 @@ def test_the_validation_form_is_built_once_per_kind_of_caller_and_each_request_g
     assert [r.is_valid() for r in readers] == [True, True]
     assert [r.form.cleaned_data["quality_min"] for r in readers] == [1, 2]
     assert all(e.is_valid() for e in editors)
+
 
 def test_filtering_on_topics_never_duplicates_articles(api, catalogue):
     science = Topic.objects.get(slug="science")

@@ -6,8 +6,14 @@ from rest_framework.test import APIClient
 
 from articles.api.views import ArticleViewSet
 
-READ_URLS = ["/api/v1/", "/api/v1/articles/", "/api/v1/providers/", "/api/v1/topics/", "/api/v1/topics/ai/",
-             "/api/v1/providers/example-com/"]
+READ_URLS = [
+    "/api/v1/",
+    "/api/v1/articles/",
+    "/api/v1/providers/",
+    "/api/v1/topics/",
+    "/api/v1/topics/ai/",
+    "/api/v1/providers/example-com/",
+]
 
 
 @pytest.fixture
@@ -126,8 +132,10 @@ def test_cors_is_for_the_api_only(db):
 # --------------------------------------------------------------------------- JSON errors
 
 
-@pytest.mark.parametrize("url", ["/api/", "/api/v2/articles/", "/api/v1/nothing/", "/api/v1/articles/a/b/c/",
-                                 "/api/v1/articles/not%20a%20slug/"])
+@pytest.mark.parametrize(
+    "url",
+    ["/api/", "/api/v2/articles/", "/api/v1/nothing/", "/api/v1/articles/a/b/c/", "/api/v1/articles/not%20a%20slug/"],
+)
 def test_unknown_api_addresses_are_a_json_404(url, db):
     response = Client().get(url)
     assert response.status_code == 404
@@ -159,8 +167,11 @@ def test_an_unexpected_exception_is_a_json_500_without_a_traceback(db, settings,
     response = Client(raise_request_exception=False).get("/api/v1/articles/", HTTP_ORIGIN="https://partner.example")
     assert response.status_code == 500
     assert response["Content-Type"] == "application/json"
-    assert response.json() == {"status": 500, "code": "server_error",
-                               "detail": "Server error. It has been logged; please try again later."}
+    assert response.json() == {
+        "status": 500,
+        "code": "server_error",
+        "detail": "Server error. It has been logged; please try again later.",
+    }
     assert b"hunter2" not in response.content and b"Traceback" not in response.content
     assert response["Access-Control-Allow-Origin"] == "*"  # other headers are kept
 

@@ -135,7 +135,13 @@ def test_a_bad_cursor_is_a_400_naming_it(api, build_catalogue, cursor):
 
 @pytest.mark.parametrize(
     "ordering, position",
-    [("-heat", [2**40, 1]), ("-heat", [None, 1]), ("-quality", ["high", 1]), ("title", [7, 1]), ("title", ["x" * 600, 1])],
+    [
+        ("-heat", [2**40, 1]),
+        ("-heat", [None, 1]),
+        ("-quality", ["high", 1]),
+        ("title", [7, 1]),
+        ("title", ["x" * 600, 1]),
+    ],
 )
 def test_a_cursor_with_a_value_of_the_wrong_kind_is_a_400(api, build_catalogue, ordering, position):
     build_catalogue(2)
@@ -169,15 +175,21 @@ def test_no_request_counts_the_table(api, editor_api, build_catalogue):
         api.get("/api/v1/topics/")
         editor_api.get("/api/v1/articles/?is_published=true")
     assert queries.captured_queries
-    assert not [q["sql"] for q in queries.captured_queries if "COUNT(*)" in q["sql"].upper() and "GROUP BY" not in q["sql"]]
+    assert not [
+        q["sql"] for q in queries.captured_queries if "COUNT(*)" in q["sql"].upper() and "GROUP BY" not in q["sql"]
+    ]
 
 
-@pytest.mark.parametrize("value", ["a\x00b", "\ud800", "title \udfff"], ids=["nul", "lone-high-surrogate", "lone-low-surrogate"])
+@pytest.mark.parametrize(
+    "value", ["a\x00b", "\ud800", "title \udfff"], ids=["nul", "lone-high-surrogate", "lone-low-surrogate"]
+)
 def test_a_title_cursor_holding_what_no_title_holds_is_a_400(api, build_catalogue, value):
     # json.dumps escapes both, so they reach the database unless the cursor is refused:
     # PostgreSQL rejects NUL, and neither driver can encode a lone surrogate.
     build_catalogue(2)
-    response = api.get("/api/v1/articles/", {"ordering": "title", "cursor": make_cursor({"o": "title", "p": [value, 1]})})
+    response = api.get(
+        "/api/v1/articles/", {"ordering": "title", "cursor": make_cursor({"o": "title", "p": [value, 1]})}
+    )
     assert response.status_code == 400
     assert response.json()["errors"] == {"cursor": ["Invalid cursor: use the next or previous link as given."]}
 

@@ -84,20 +84,28 @@ def test_patch_publishes_through_the_audited_service(editor_api, api, api_editor
     assert article.is_published and article.published_set_by_editor
     change = EditorialChange.objects.get(article=article)
     assert (change.field, change.old_value, change.new_value, change.user, change.via) == (
-        "is_published", False, True, api_editor, "api")
+        "is_published",
+        False,
+        True,
+        api_editor,
+        "api",
+    )
     assert api.get(f"/api/v1/articles/{article.slug}/").status_code == 200  # now public
 
 
 def test_patch_unpublishes_and_scores_in_one_request(editor_api, api, build_catalogue):
     article = build_catalogue(1)[0]
-    response = editor_api.patch(f"/api/v1/articles/{article.slug}/", {"is_published": False, "quality": 87},
-                                format="json")
+    response = editor_api.patch(
+        f"/api/v1/articles/{article.slug}/", {"is_published": False, "quality": 87}, format="json"
+    )
     assert response.status_code == 200
     assert (response.json()["is_published"], response.json()["quality"]) == (False, 87)
     article.refresh_from_db()
     assert (article.is_published, article.quality, article.quality_set_by_editor) == (False, 87, True)
     assert set(EditorialChange.objects.filter(article=article).values_list("field", "new_value", "via")) == {
-        ("is_published", False, "api"), ("quality", 87, "api")}
+        ("is_published", False, "api"),
+        ("quality", 87, "api"),
+    }
     assert api.get(f"/api/v1/articles/{article.slug}/").status_code == 404
 
 
@@ -160,7 +168,9 @@ def test_a_read_only_field_says_it_is_read_only(editor_api, build_catalogue):
     assert "read-only" in response.json()["errors"]["title"][0]
 
 
-@pytest.mark.parametrize("body", [b"{}", b"[]", b'"quality"', b"null", b"{not json", b"quality: 5\n", b'{"quality": NaN}'])
+@pytest.mark.parametrize(
+    "body", [b"{}", b"[]", b'"quality"', b"null", b"{not json", b"quality: 5\n", b'{"quality": NaN}']
+)
 def test_patch_bodies_that_are_not_a_change_are_a_400(editor_api, build_catalogue, body):
     article = build_catalogue(1)[0]
     response = editor_api.generic("PATCH", f"/api/v1/articles/{article.slug}/", body, content_type="application/json")
@@ -170,8 +180,9 @@ def test_patch_bodies_that_are_not_a_change_are_a_400(editor_api, build_catalogu
 
 def test_patch_must_be_json(editor_api, build_catalogue):
     article = build_catalogue(1)[0]
-    response = editor_api.patch(f"/api/v1/articles/{article.slug}/", "quality=5",
-                                content_type="application/x-www-form-urlencoded")
+    response = editor_api.patch(
+        f"/api/v1/articles/{article.slug}/", "quality=5", content_type="application/x-www-form-urlencoded"
+    )
     assert response.status_code == 415
     assert response.json()["code"] == "unsupported_media_type"
 
@@ -239,11 +250,29 @@ def test_ingest_again_is_unchanged_then_updated_keeping_editorial_decisions(pipe
 
 
 def test_ingest_and_import_articles_write_the_same_article(editor_api, write_article, run_import):
-    payload = ingest_mapping(related=[{"title": "Elsewhere", "webUrl": "https://bbc.com/x",
-                                       "provider": {"name": "BBC", "domain": "bbc.com"}}])
+    payload = ingest_mapping(
+        related=[
+            {"title": "Elsewhere", "webUrl": "https://bbc.com/x", "provider": {"name": "BBC", "domain": "bbc.com"}}
+        ]
+    )
     assert editor_api.post("/api/v1/articles/", payload, format="json").status_code == 201
-    columns = ["url", "slug", "title", "excerpt", "body", "published_at", "category", "article_type", "quality",
-               "heat", "is_published", "provider__domain", "secured", "extra", "schema_era"]
+    columns = [
+        "url",
+        "slug",
+        "title",
+        "excerpt",
+        "body",
+        "published_at",
+        "category",
+        "article_type",
+        "quality",
+        "heat",
+        "is_published",
+        "provider__domain",
+        "secured",
+        "extra",
+        "schema_era",
+    ]
     through_api = Article.objects.values(*columns).get()
     body = payload.pop("body")
     path = write_article("same.md", "---\n" + yaml.safe_dump(payload, sort_keys=False) + "---\n" + body, dedent=False)

@@ -130,7 +130,9 @@ def test_single_article_functions_share_the_path_and_keep_their_signatures(make_
 
     assert returned is article and (article.quality, article.is_published) == (11, False)
     assert [(c.field, c.old_value, c.new_value) for c in EditorialChange.objects.order_by("id")] == [
-        ("quality", 10, 11), ("is_published", False, True), ("is_published", True, False),
+        ("quality", 10, 11),
+        ("is_published", False, True),
+        ("is_published", True, False),
     ]
 
 
@@ -206,7 +208,11 @@ def test_a_bulk_change_is_logged_in_one_line_naming_the_first_articles(caplog, d
 
     [record] = [record for record in caplog.records if record.name == "newsdesk.editorial"]
     assert (record.field, record.new_value, record.article_count, record.user, record.via) == (
-        "is_published", True, services.LOGGED_ARTICLES + 5, "desk", "bulk"
+        "is_published",
+        True,
+        services.LOGGED_ARTICLES + 5,
+        "desk",
+        "bulk",
     )
     assert len(record.articles) == services.LOGGED_ARTICLES
     assert {entry["id"] for entry in record.articles} <= {article.pk for article in articles}

@@ -57,7 +57,9 @@ def front_matter(text: str) -> dict:
 @pytest.fixture
 def curated_seeds(imported_seeds, editor):
     """The seeds imported, then curated: 000 published, 002 scored 90, 001 unpublished (as it was)."""
-    by_prefix = {prefix: Article.objects.get(source_path=seed(imported_seeds, prefix).name) for prefix in ("000", "001", "002")}
+    by_prefix = {
+        prefix: Article.objects.get(source_path=seed(imported_seeds, prefix).name) for prefix in ("000", "001", "002")
+    }
     services.article_publish(article=by_prefix["000"], user=editor)
     services.article_set_quality(article=by_prefix["002"], quality=90, user=editor)
     services.article_unpublish(article=by_prefix["001"], user=editor)
@@ -68,7 +70,9 @@ def test_export_writes_one_file_per_article_under_its_own_name(imported_seeds, t
     stdout = export(tmp_path / "export")
 
     assert stdout.strip() == f"Exported 5 articles to {tmp_path / 'export'}."
-    assert sorted(path.name for path in (tmp_path / "export").iterdir()) == sorted(path.name for path in imported_seeds.iterdir())
+    assert sorted(path.name for path in (tmp_path / "export").iterdir()) == sorted(
+        path.name for path in imported_seeds.iterdir()
+    )
 
 
 def test_export_into_a_path_that_is_not_a_directory_exits_with_status_2(imported_seeds, tmp_path):
@@ -111,16 +115,25 @@ def test_export_that_fails_mid_file_leaves_no_partial_file(make_article, tmp_pat
     assert (tmp_path / "export" / f"{small.slug}.txt").read_text(encoding="utf-8") == article_file_text(small)
 
 
-def test_export_killed_mid_file_leaves_only_a_temporary_file_that_imports_skip(run_import, tmp_path, scratch_database):
+def test_export_killed_mid_file_leaves_only_a_temporary_file_that_imports_skip(run_import, tmp_path, scratch_database):  # noqa: F811  (the fixture)
     feed = tmp_path / "feed"
     feed.mkdir()
     (feed / "a-small.txt").write_text(article_text(webUrl="https://example.com/small"), encoding="utf-8")
     (feed / "b-large.txt").write_text(
         article_text(webUrl="https://example.com/large") + "\n" + "A long body line.\n" * 60_000, encoding="utf-8"
     )
-    for name in ("a-small.txt", "b-large.txt"):  # in this order, so the small one has the first id and is exported first
-        subprocess.run([sys.executable, "manage.py", "import_articles", str(feed / name), "--no-progress"], cwd=PROJECT,
-                       env=scratch_database, check=True, capture_output=True, timeout=300)
+    for name in (
+        "a-small.txt",
+        "b-large.txt",
+    ):  # in this order, so the small one has the first id and is exported first
+        subprocess.run(
+            [sys.executable, "manage.py", "import_articles", str(feed / name), "--no-progress"],
+            cwd=PROJECT,
+            env=scratch_database,
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
     limit = 256 * 1024
 
     def killed_past_the_limit():
@@ -135,8 +148,12 @@ def test_export_killed_mid_file_leaves_only_a_temporary_file_that_imports_skip(r
         " runpy.run_path('manage.py', run_name='__main__')"
     )
     exported = subprocess.run(
-        [sys.executable, "-c", killed_by_sigxfsz], cwd=PROJECT, preexec_fn=killed_past_the_limit,
-        env={**scratch_database, "PYTHONDONTWRITEBYTECODE": "1"}, capture_output=True, timeout=300,
+        [sys.executable, "-c", killed_by_sigxfsz],
+        cwd=PROJECT,
+        preexec_fn=killed_past_the_limit,
+        env={**scratch_database, "PYTHONDONTWRITEBYTECODE": "1"},
+        capture_output=True,
+        timeout=300,
     )
 
     assert exported.returncode == -signal.SIGXFSZ, exported.stderr
@@ -158,7 +175,9 @@ def test_reimport_of_the_export_into_an_empty_catalogue_rebuilds_it(curated_seed
 
     assert status == 0, stderr
     assert snapshot_of_file_content() == before
-    assert any(link[-1] for row in before["articles"].values() for link in row["related"])  # a resolved link was compared
+    assert any(
+        link[-1] for row in before["articles"].values() for link in row["related"]
+    )  # a resolved link was compared
 
 
 def test_reimport_of_the_export_into_the_same_catalogue_changes_nothing(imported_seeds, run_import, tmp_path):
@@ -215,7 +234,9 @@ def test_exported_yaml_has_no_anchors_or_aliases_when_values_repeat(run_import, 
     def related():
         return {"title": "Same", "webUrl": "https://example.org/same", "images": [image()]}
 
-    write_article("a.txt", article_text(images=[image(), image()], related=[related(), related()], scores=[1, 2], again=[1, 2]))
+    write_article(
+        "a.txt", article_text(images=[image(), image()], related=[related(), related()], scores=[1, 2], again=[1, 2])
+    )
     assert run_import(write_article.directory)[0] == 0
     article = Article.objects.with_related().get()
     article.extra["again"] = article.extra["scores"]  # the very same object twice
@@ -227,7 +248,8 @@ def test_exported_yaml_has_no_anchors_or_aliases_when_values_repeat(run_import, 
 
 
 @pytest.mark.parametrize(
-    "title", ["-.5", "+.5", "10:30", "0755", "1_000", "yes", "no", "null", "~", "true", "2024-01-01", "- dash", "a: b", "#1"]
+    "title",
+    ["-.5", "+.5", "10:30", "0755", "1_000", "yes", "no", "null", "~", "true", "2024-01-01", "- dash", "a: b", "#1"],
 )
 def test_titles_that_look_like_other_values_come_back_as_text(make_article, title):
     make_article(title=title)
@@ -239,8 +261,14 @@ def test_titles_that_look_like_other_values_come_back_as_text(make_article, titl
 
 
 def test_draft_whose_text_starts_with_a_fence_comes_back_as_a_draft(make_article):
-    make_article(url=None, source_key="file:notes.txt", source_path="notes.txt", is_draft=True, schema_era="body",
-                 body="---\nnot front matter\n---\nstill text")
+    make_article(
+        url=None,
+        source_key="file:notes.txt",
+        source_path="notes.txt",
+        is_draft=True,
+        schema_era="body",
+        body="---\nnot front matter\n---\nstill text",
+    )
 
     result = parse_bytes(article_file_text(Article.objects.with_related().get()).encode(), source_path="notes.txt")
 
@@ -249,7 +277,9 @@ def test_draft_whose_text_starts_with_a_fence_comes_back_as_a_draft(make_article
 
 
 def test_related_images_without_dimensions_export_as_they_were_imported(run_import, write_article, tmp_path):
-    related = [{"title": "Other", "webUrl": "https://example.org/other", "images": [{"url": "https://example.org/o.jpg"}]}]
+    related = [
+        {"title": "Other", "webUrl": "https://example.org/other", "images": [{"url": "https://example.org/o.jpg"}]}
+    ]
     path = write_article("a.txt", article_text(related=related))
     run_import(path)
 

@@ -64,7 +64,9 @@ JSON_FEED_1_1 = {
         },
     },
 }
-VALIDATOR = jsonschema.Draft202012Validator(JSON_FEED_1_1, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+VALIDATOR = jsonschema.Draft202012Validator(
+    JSON_FEED_1_1, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+)
 
 HOSTILE_TITLE = 'Stocks <b>rally</b> & "bonds" <script>alert(1)</script>'
 HOSTILE_EXCERPT = "a < b & <script>steal()</script> <img src=x onerror=alert(1)>"
@@ -130,7 +132,9 @@ def test_rss_xml_escaping_survives_control_of_the_title(client):
 
 @pytest.mark.parametrize("kind", ["site", "topic", "provider"])
 def test_json_feed_validates_against_the_1_1_structure(client, kind):
-    site_data.article(title="With body", body="Some **markdown** <script>x</script>", images=("/rel.jpg",), topics=("Science",))
+    site_data.article(
+        title="With body", body="Some **markdown** <script>x</script>", images=("/rel.jpg",), topics=("Science",)
+    )
     site_data.article(title="Without body", excerpt="", images=("javascript:alert(1)",), topics=("Science", "Space"))
     site_data.article(published=False, title="Unpublished", topics=("Science",))
     prefix = {"site": "", "topic": "/topics/science", "provider": "/providers/example-com"}[kind]
@@ -178,13 +182,18 @@ def test_feed_is_limited_to_the_newest_items(client, settings):
 
 
 @pytest.mark.parametrize("name", ["rss", "atom", "json"])
-@pytest.mark.parametrize("prefix", ["/topics/no-such-topic", "/providers/no-such-provider", "/topics/embargoed", "/providers/hidden-example"])
+@pytest.mark.parametrize(
+    "prefix", ["/topics/no-such-topic", "/providers/no-such-provider", "/topics/embargoed", "/providers/hidden-example"]
+)
 def test_feeds_of_unknown_or_unpublished_topics_and_providers_are_404(client, prefix, name):
     site_data.article(published=False, topics=("Embargoed",), by=site_data.provider("hidden.example", "Hidden"))
     assert client.get(f"{prefix}/feeds/{name}/").status_code == 404
 
 
-@pytest.mark.parametrize("address", ["/feeds/rss/", "/feeds/atom/", "/feeds/json/", "/topics/science/feeds/rss/", "/providers/example-com/feeds/json/"])
+@pytest.mark.parametrize(
+    "address",
+    ["/feeds/rss/", "/feeds/atom/", "/feeds/json/", "/topics/science/feeds/rss/", "/providers/example-com/feeds/json/"],
+)
 def test_feeds_answer_304_and_change_when_an_article_is_unpublished(client, editor, address):
     article = site_data.article()
     site_data.article()
@@ -197,7 +206,10 @@ def test_feeds_answer_304_and_change_when_an_article_is_unpublished(client, edit
     assert article.get_absolute_url().encode() not in changed.content
 
 
-@pytest.mark.parametrize("address", ["/feeds/rss/", "/feeds/atom/", "/feeds/json/", "/topics/science/feeds/atom/", "/providers/example-com/feeds/rss/"])
+@pytest.mark.parametrize(
+    "address",
+    ["/feeds/rss/", "/feeds/atom/", "/feeds/json/", "/topics/science/feeds/atom/", "/providers/example-com/feeds/rss/"],
+)
 def test_feeds_cost_the_same_few_queries_whatever_the_catalogue_size(client, address, django_assert_max_num_queries):
     site_data.catalogue(3)
     with CaptureQueriesContext(connection) as small:
@@ -217,5 +229,7 @@ def test_seed_feeds_are_valid(client, imported_seeds):
     for address in ("/feeds/rss/", "/feeds/atom/", "/topics/ai/feeds/rss/", "/providers/police-uk/feeds/atom/"):
         parsed = feedparser.parse(client.get(address).content)
         assert not parsed.bozo, address
-        assert len(parsed.entries) == (4 if address.startswith("/feeds") else {"/topics/ai/feeds/rss/": 4}.get(address, 2))
+        assert len(parsed.entries) == (
+            4 if address.startswith("/feeds") else {"/topics/ai/feeds/rss/": 4}.get(address, 2)
+        )
     assert VALIDATOR.is_valid(client.get("/feeds/json/").json())

@@ -60,9 +60,19 @@ def catalogue_snapshot(*, timestamps: bool = True, editor_marks: bool = True) ->
         ]
         row["related"] = [
             (
-                link.position, link.title, link.excerpt, link.url, link.amp_url, link.cdn_amp_url, link.published_at,
-                link.article_type, link.provider.domain if link.provider else None, link.quality, link.images,
-                link.extra, link.article.source_key if link.article else None,
+                link.position,
+                link.title,
+                link.excerpt,
+                link.url,
+                link.amp_url,
+                link.cdn_amp_url,
+                link.published_at,
+                link.article_type,
+                link.provider.domain if link.provider else None,
+                link.quality,
+                link.images,
+                link.extra,
+                link.article.source_key if link.article else None,
             )
             for link in article.related_links.all()
         ]
@@ -70,7 +80,9 @@ def catalogue_snapshot(*, timestamps: bool = True, editor_marks: bool = True) ->
     return {
         "articles": articles,
         "providers": list(
-            Provider.objects.order_by("domain").values("domain", "name", "slug", "logo_url", "logo_width", "logo_height")
+            Provider.objects.order_by("domain").values(
+                "domain", "name", "slug", "logo_url", "logo_width", "logo_height"
+            )
         ),
         "topics": list(Topic.objects.order_by("slug").values_list("name", "slug")),
     }
@@ -175,7 +187,8 @@ def test_a_link_left_unresolved_is_repaired_by_the_next_import_of_either_end(imp
 
     assert status == 0 and "1 updated" in stdout, stderr
     assert list(RelatedLink.objects.filter(article__isnull=False).values_list("url", "article")) == [
-        (link.url, link.article_id)]
+        (link.url, link.article_id)
+    ]
 
 
 def test_no_stored_text_contains_mojibake(imported_seeds):
@@ -222,8 +235,12 @@ def test_unknown_keys_are_kept_in_extra(run_import, write_article):
 
 @TOGETHER_OR_APART
 def test_one_provider_per_normalised_domain(run_import, write_article, runs):
-    write_article("a.txt", article_text(webUrl="https://example.com/a", provider={"name": "Example", "domain": "www.Example.com"}))
-    write_article("b.txt", article_text(webUrl="https://example.com/b", provider={"name": "Example", "domain": "example.com"}))
+    write_article(
+        "a.txt", article_text(webUrl="https://example.com/a", provider={"name": "Example", "domain": "www.Example.com"})
+    )
+    write_article(
+        "b.txt", article_text(webUrl="https://example.com/b", provider={"name": "Example", "domain": "example.com"})
+    )
 
     import_in_runs(run_import, write_article.directory, runs)
 
@@ -300,7 +317,9 @@ def test_second_import_of_the_same_tree_is_unchanged_and_writes_nothing(run_impo
         status, stdout, stderr = run_import(imported_seeds, report=tmp_path / "report.json")
 
     assert status == 0, stderr
-    writes = [query["sql"] for query in queries if re.match(r"\s*(INSERT|UPDATE|DELETE)\b", query["sql"], re.IGNORECASE)]
+    writes = [
+        query["sql"] for query in queries if re.match(r"\s*(INSERT|UPDATE|DELETE)\b", query["sql"], re.IGNORECASE)
+    ]
     assert writes == []
     assert [entry["outcome"] for entry in read_report(tmp_path / "report.json").values()] == ["unchanged"] * 5
     assert dict(Article.objects.values_list("source_key", "imported_at")) == imported_at
@@ -313,7 +332,9 @@ def test_changed_file_updates_the_source_fields(run_import, write_article, tmp_p
     first = Article.objects.get()
     write_article(
         "a.txt",
-        article_text(title="Corrected title", excerpt="More happened.", heat=12, topics=["AI", "Law"], quality=70, published=True),
+        article_text(
+            title="Corrected title", excerpt="More happened.", heat=12, topics=["AI", "Law"], quality=70, published=True
+        ),
     )
 
     status, _, stderr = run_import(path, report=tmp_path / "report.json")
@@ -321,7 +342,12 @@ def test_changed_file_updates_the_source_fields(run_import, write_article, tmp_p
     assert status == 0, stderr
     assert read_report(tmp_path / "report.json")["a.txt"]["outcome"] == "updated"
     article = Article.objects.with_related().get()
-    assert (article.pk, article.title, article.excerpt, article.heat) == (first.pk, "Corrected title", "More happened.", 12)
+    assert (article.pk, article.title, article.excerpt, article.heat) == (
+        first.pk,
+        "Corrected title",
+        "More happened.",
+        12,
+    )
     assert (article.quality, article.is_published) == (70, True)  # no editor has decided them: the file does
     assert [topic.name for topic in article.ordered_topics] == ["AI", "Law"]
     assert list(article.images.all()) == list(article.related_links.all()) == []
@@ -388,7 +414,9 @@ def test_overwrite_editorial_restores_the_file_value_and_audits_it(
 @pytest.mark.parametrize(
     "action, arguments, untouched, file_value",
     [
-        pytest.param(services.article_set_quality, {"quality": 90}, "published", True, id="quality-set-published-follows"),
+        pytest.param(
+            services.article_set_quality, {"quality": 90}, "published", True, id="quality-set-published-follows"
+        ),
         pytest.param(services.article_publish, {}, "quality", 10, id="published-set-quality-follows"),
     ],
 )
@@ -413,7 +441,7 @@ def test_dry_run_reports_outcomes_and_leaves_the_database_as_it_was(run_import, 
     run_import(seed(seeds_dir, "000"))
     path = seed(seeds_dir, "000")
     original = path.read_text(encoding="utf-8")
-    path.write_text(original.replace("used in Croydon\"", "used in Croydon again\"", 1), encoding="utf-8")
+    path.write_text(original.replace('used in Croydon"', 'used in Croydon again"', 1), encoding="utf-8")
     assert path.read_text(encoding="utf-8") != original
     before = (catalogue_snapshot(), list(SourceFile.objects.values_list("path", "content_hash", "imported_at")))
 
@@ -430,7 +458,9 @@ def test_dry_run_reports_outcomes_and_leaves_the_database_as_it_was(run_import, 
 
 def test_report_has_one_entry_per_file_with_outcome_and_messages(run_import, write_article, tmp_path):
     write_article("good.txt", article_text(webUrl="https://example.com/good"))
-    write_article("warned.txt", article_text(webUrl="https://example.com/warned", publishedDateTime="2024-03-01T10:00:00"))
+    write_article(
+        "warned.txt", article_text(webUrl="https://example.com/warned", publishedDateTime="2024-03-01T10:00:00")
+    )
     write_article("bad.txt", article_text(webUrl="https://example.com/bad", title=None, quality=500))
 
     status, _, _ = run_import(write_article.directory, report=tmp_path / "report.json")
@@ -459,7 +489,13 @@ def test_each_run_logs_its_summary_as_structured_fields(run_import, write_articl
 
     first, dry = [record for record in caplog.records if record.name == "newsdesk.import"]
     assert first.getMessage() == "import finished"
-    assert (first.files, first.files_created, first.files_updated, first.files_unchanged, first.files_rejected) == (2, 1, 0, 0, 1)
+    assert (first.files, first.files_created, first.files_updated, first.files_unchanged, first.files_rejected) == (
+        2,
+        1,
+        0,
+        0,
+        1,
+    )
     assert first.dry_run is False and dry.dry_run is True
     assert first.seconds >= 0 and first.files_per_second > 0
     assert first.paths == [str(write_article.directory)]
@@ -508,7 +544,9 @@ def test_bad_arguments_exit_with_status_2_before_importing_anything(run_import, 
     [
         pytest.param(article_text(title=None), id="title-removed"),
         pytest.param(article_text(webUrl="javascript:alert(1)"), id="javascript-url"),
-        pytest.param("---\ntitle: [never closed\nwebUrl: https://example.com/news/a-test-article\n---\n", id="invalid-yaml"),
+        pytest.param(
+            "---\ntitle: [never closed\nwebUrl: https://example.com/news/a-test-article\n---\n", id="invalid-yaml"
+        ),
         pytest.param(article_text(quality=101), id="quality-out-of-range"),
     ],
 )
@@ -526,9 +564,13 @@ def test_broken_version_of_an_imported_file_is_rejected_and_damages_nothing(run_
     assert len(before[0]["articles"]["https://example.com/news/a-test-article"]["related"]) == 1
 
 
-def test_a_file_the_database_refuses_does_not_lose_the_rest_of_its_batch(run_import, write_article, monkeypatch, tmp_path):
+def test_a_file_the_database_refuses_does_not_lose_the_rest_of_its_batch(
+    run_import, write_article, monkeypatch, tmp_path
+):
     for name in "abc":
-        write_article(f"{name}.txt", article_text(webUrl=f"https://example.com/{name}", title=f"Story {name}", topics=[name]))
+        write_article(
+            f"{name}.txt", article_text(webUrl=f"https://example.com/{name}", title=f"Story {name}", topics=[name])
+        )
     parse_for_import = parse.parse_for_import
 
     def parse_letting_an_out_of_range_quality_through(data, *, display, **options):
@@ -555,12 +597,17 @@ def test_a_file_the_database_refuses_does_not_lose_the_rest_of_its_batch(run_imp
     "content",
     [
         pytest.param(article_text().encode() + b"\nA body with a raw \x00 NUL and \x07 bell.\n", id="raw-in-body"),
-        pytest.param(article_text(title="Title \0 with \x07 escapes", excerpt="Ex\x1bcerpt").encode(), id="yaml-escapes-in-text"),
+        pytest.param(
+            article_text(title="Title \0 with \x07 escapes", excerpt="Ex\x1bcerpt").encode(), id="yaml-escapes-in-text"
+        ),
         pytest.param(
             article_text(provider={"name": "Ex\0ample", "domain": "example.com"}, topics=["A\0I"]).encode(),
             id="yaml-escapes-in-provider-and-topic",
         ),
-        pytest.param(article_text(**{"odd\0key": "value \0 here", "nested": {"k\x01": ["\0"]}}).encode(), id="yaml-escapes-in-unknown-keys"),
+        pytest.param(
+            article_text(**{"odd\0key": "value \0 here", "nested": {"k\x01": ["\0"]}}).encode(),
+            id="yaml-escapes-in-unknown-keys",
+        ),
         pytest.param(
             article_text(
                 images=[{"url": "https://example.com/a.jpg", "title": "Pic\0ture"}],
@@ -600,7 +647,10 @@ def test_file_whose_name_is_not_utf8_is_rejected_and_the_others_imported(run_imp
 
     assert status == 1
     report = read_report(tmp_path / "report.json")
-    assert {name: entry["outcome"] for name, entry in report.items()} == {"bad\ufffd.txt": "rejected", "good.txt": "created"}
+    assert {name: entry["outcome"] for name, entry in report.items()} == {
+        "bad\ufffd.txt": "rejected",
+        "good.txt": "created",
+    }
     assert "not valid UTF-8" in report["bad\ufffd.txt"]["messages"][0]
     assert list(Article.objects.values_list("url", flat=True)) == ["https://example.com/news/a-test-article"]
 
@@ -629,7 +679,7 @@ def test_zone_less_date_is_stored_as_utc_with_a_warning(run_import, write_articl
 
     assert status == 0
     article = Article.objects.get()
-    assert article.published_at == dt.datetime(2024, 3, 1, 10, 0, tzinfo=dt.timezone.utc)
+    assert article.published_at == dt.datetime(2024, 3, 1, 10, 0, tzinfo=dt.UTC)
     assert article.needs_review is True
     (message,) = read_report(tmp_path / "report.json")["a.txt"]["messages"]
     assert "publishedDateTime" in message and "time zone" in message

@@ -102,10 +102,14 @@ def only_good_imported() -> bool:
 @pytest.mark.parametrize(
     "make_link",
     [
-        pytest.param(lambda feed: (feed / "x.md").symlink_to(feed.parent / "outside" / "secret.txt"), id="absolute-link"),
+        pytest.param(
+            lambda feed: (feed / "x.md").symlink_to(feed.parent / "outside" / "secret.txt"), id="absolute-link"
+        ),
         pytest.param(lambda feed: (feed / "x.md").symlink_to("../outside/secret.txt"), id="relative-link"),
-        pytest.param(lambda feed: (feed / "sub").mkdir() or (feed / "sub" / "x.md").symlink_to("../../outside/secret.txt"),
-                     id="link-in-a-subdirectory"),
+        pytest.param(
+            lambda feed: (feed / "sub").mkdir() or (feed / "sub" / "x.md").symlink_to("../../outside/secret.txt"),
+            id="link-in-a-subdirectory",
+        ),
         pytest.param(lambda feed: (feed / "x.md").symlink_to("/dev/zero"), id="link-to-a-device"),
         pytest.param(lambda feed: (feed / "x").symlink_to(feed.parent / "outside"), id="link-to-a-directory-outside"),
     ],
@@ -192,7 +196,9 @@ NOT_REGULAR = pytest.mark.parametrize(
 
 
 @NOT_REGULAR
-def test_a_file_that_is_not_a_regular_file_is_rejected_without_blocking_the_import(run_import, feed, tmp_path, make, kind):
+def test_a_file_that_is_not_a_regular_file_is_rejected_without_blocking_the_import(
+    run_import, feed, tmp_path, make, kind
+):
     make(feed / "odd.md")
     write(feed / "zz-after.txt", article_text(webUrl="https://example.com/after"))
 
@@ -327,7 +333,9 @@ def test_report_to_a_full_device_is_a_one_line_error_and_the_import_is_still_tol
 
     assert status == 1
     assert summary_counts(stdout) == (1, 1, 0, 0, 0, 0)
-    assert stderr.strip() == f"The report could not be written to {full_device} (No space left on device): there is none."
+    assert (
+        stderr.strip() == f"The report could not be written to {full_device} (No space left on device): there is none."
+    )
     assert only_good_imported()
     assert stat.S_ISCHR(os.stat(full_device).st_mode)  # written to, never replaced
 
@@ -348,7 +356,10 @@ def test_report_that_cannot_be_finished_leaves_no_report_behind(run_import, feed
 
     assert status == 1
     assert summary_counts(stdout) == (201, 201, 0, 0, 0, 0)
-    assert stderr.strip() == f"The report could not be written to {tmp_path / 'report.json'} (File too large): there is none."
+    assert (
+        stderr.strip()
+        == f"The report could not be written to {tmp_path / 'report.json'} (File too large): there is none."
+    )
     assert sorted(path.name for path in tmp_path.iterdir()) == []
     assert Article.objects.count() == 201
 

@@ -15,10 +15,22 @@ pytestmark = pytest.mark.django_db
 
 @TOGETHER_OR_APART
 def test_an_international_host_is_one_provider_and_one_article_in_either_spelling(run_import, write_article, runs):
-    write_article("a.txt", article_text(webUrl="https://Bücher.example/a", provider={"domain": "WWW.Bücher.example"},
-                                        related=[{"title": "B", "webUrl": "https://xn--bcher-kva.example/b"}]))
-    write_article("b.txt", article_text(webUrl="https://xn--bcher-kva.example/b", provider={"name": "Bücher", "domain": "xn--bcher-kva.example"},
-                                        related=[{"title": "A", "webUrl": "https://bücher.example/a"}]))
+    write_article(
+        "a.txt",
+        article_text(
+            webUrl="https://Bücher.example/a",
+            provider={"domain": "WWW.Bücher.example"},
+            related=[{"title": "B", "webUrl": "https://xn--bcher-kva.example/b"}],
+        ),
+    )
+    write_article(
+        "b.txt",
+        article_text(
+            webUrl="https://xn--bcher-kva.example/b",
+            provider={"name": "Bücher", "domain": "xn--bcher-kva.example"},
+            related=[{"title": "A", "webUrl": "https://bücher.example/a"}],
+        ),
+    )
 
     import_in_runs(run_import, write_article.directory, runs)
 
@@ -45,14 +57,25 @@ def test_the_same_article_in_either_spelling_is_updated_not_duplicated(run_impor
 
 def test_no_stored_url_keeps_a_user_name_or_password(run_import, write_article):
     secret = "alice:s3cret@"
-    write_article("a.txt", article_text(
-        webUrl=f"https://{secret}example.com/a", ampWebUrl=f"https://{secret}example.com/a/amp",
-        cdnAmpWebUrl=f"https://{secret}cdn.example/a", originalUrl=f"https://{secret}example.com/o",
-        images=[{"url": f"https://{secret}img.example/a.jpg"}],
-        provider={"name": "P", "domain": "p.example", "images": [{"url": f"https://{secret}p.example/logo.png"}]},
-        related=[{"title": "R", "webUrl": f"https://{secret}r.example/1", "ampWebUrl": f"https://{secret}r.example/1/amp",
-                  "images": [{"url": f"https://{secret}r.example/1.jpg"}]}],
-    ))
+    write_article(
+        "a.txt",
+        article_text(
+            webUrl=f"https://{secret}example.com/a",
+            ampWebUrl=f"https://{secret}example.com/a/amp",
+            cdnAmpWebUrl=f"https://{secret}cdn.example/a",
+            originalUrl=f"https://{secret}example.com/o",
+            images=[{"url": f"https://{secret}img.example/a.jpg"}],
+            provider={"name": "P", "domain": "p.example", "images": [{"url": f"https://{secret}p.example/logo.png"}]},
+            related=[
+                {
+                    "title": "R",
+                    "webUrl": f"https://{secret}r.example/1",
+                    "ampWebUrl": f"https://{secret}r.example/1/amp",
+                    "images": [{"url": f"https://{secret}r.example/1.jpg"}],
+                }
+            ],
+        ),
+    )
 
     status, stdout, stderr = run_import(write_article.directory)
 

@@ -49,8 +49,12 @@ def write_corpus(directory: Path, count: int, *, offset: int = 0) -> list[Path]:
                     topics=["AI" if number % 2 else "ai", f"Topic {number % 5}"],
                     images=[{"url": f"https://img.example/{number}.jpg", "width": 640, "height": 480}],
                     related=[
-                        {"title": f"Story {(number * 7) % 97}", "webUrl": f"https://news{(number * 7) % 97 % 7}.example/story/{(number * 7) % 97}",
-                         "provider": {"name": "Elsewhere", "domain": "elsewhere.example"}, "quality": 40},
+                        {
+                            "title": f"Story {(number * 7) % 97}",
+                            "webUrl": f"https://news{(number * 7) % 97 % 7}.example/story/{(number * 7) % 97}",
+                            "provider": {"name": "Elsewhere", "domain": "elsewhere.example"},
+                            "quality": 40,
+                        },
                     ],
                 ),
                 encoding="utf-8",
@@ -179,14 +183,23 @@ def test_a_file_read_in_short_pieces_is_read_whole(tmp_path, monkeypatch):
 @pytest.mark.django_db
 def test_prepared_values_are_those_django_would_write():
     article = parse_bytes(
-        article_text(publishedDateTime="2024-03-01T10:00:00.250+02:00", extra_key={"nested": ["é", 1.5]},
-                     related=[{"title": "R", "webUrl": "https://r.example/", "publishedDateTime": "2020-01-01T00:00:00Z",
-                               "images": [{"url": "https://r.example/i.jpg", "width": 1}]}]).encode(),
+        article_text(
+            publishedDateTime="2024-03-01T10:00:00.250+02:00",
+            extra_key={"nested": ["é", 1.5]},
+            related=[
+                {
+                    "title": "R",
+                    "webUrl": "https://r.example/",
+                    "publishedDateTime": "2020-01-01T00:00:00Z",
+                    "images": [{"url": "https://r.example/i.jpg", "width": 1}],
+                }
+            ],
+        ).encode(),
         source_path="a.txt",
     ).article
     prepared = rows.prepare_article(article, datetimes_as_text=connection.vendor == "sqlite")
-    row = dict(zip(rows.ARTICLE_COLUMNS, prepared.row))
-    related = dict(zip(rows.RELATED_COLUMNS, prepared.related[0]))
+    row = dict(zip(rows.ARTICLE_COLUMNS, prepared.row, strict=True))
+    related = dict(zip(rows.RELATED_COLUMNS, prepared.related[0], strict=True))
     field = Article._meta.get_field
 
     if connection.vendor == "sqlite":
@@ -207,7 +220,9 @@ def test_one_percent_changed_costs_about_one_percent_of_the_writes(tmp_path):
         import_files(files, batch_size=200)
     changed = [paths[1], paths[2]]  # 1%
     for path in changed:
-        path.write_text(path.read_text(encoding="utf-8").replace("title: Story", "title: Revised story"), encoding="utf-8")
+        path.write_text(
+            path.read_text(encoding="utf-8").replace("title: Story", "title: Revised story"), encoding="utf-8"
+        )
 
     with CaptureQueriesContext(connection) as incremental:
         summary = import_files(files, batch_size=200)
@@ -264,7 +279,9 @@ def scratch_database(tmp_path, settings):
                 admin_connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     environment = {**os.environ, "DATABASE_URL": url, "DJANGO_SECRET_KEY": "tests", "DJANGO_DEBUG": "0"}
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=PROJECT, env=environment, check=True, timeout=300)
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "-v", "0"], cwd=PROJECT, env=environment, check=True, timeout=300
+    )
     yield environment
     if drop:
         drop()
@@ -273,7 +290,11 @@ def scratch_database(tmp_path, settings):
 def start_import(environment: dict, *paths: Path, extra: tuple = ()) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "manage.py", "import_articles", *map(str, paths), "--no-progress", *extra],
-        cwd=PROJECT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=PROJECT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -360,7 +381,7 @@ def test_two_imports_of_overlapping_trees_at_once_leave_no_duplicates_and_no_err
     imports = [start_import(scratch_database, tree, extra=("--batch-size", "25")) for tree in (first, second)]
     outputs = [process.communicate(timeout=300) for process in imports]
 
-    for process, (stdout, stderr) in zip(imports, outputs):
+    for process, (stdout, stderr) in zip(imports, outputs, strict=True):
         assert process.returncode == 0, stderr
         assert "0 rejected" in stdout
     assert query(scratch_database, "SELECT COUNT(*), COUNT(DISTINCT source_key) FROM articles_article")[0] == (450, 450)
@@ -388,15 +409,22 @@ def write_linked_trees(first: Path, second: Path, *, files: int, batch_size: int
                 cited = [url("a", k + 1), url("b", k + 1)]
                 tree_url = url("shared", k)
             else:
-                cited = [url(other, k + step) if (k + step) % 3 else url("shared", k + step)
-                         for step in (-batch_size, 0, batch_size)]
+                cited = [
+                    url(other, k + step) if (k + step) % 3 else url("shared", k + step)
+                    for step in (-batch_size, 0, batch_size)
+                ]
                 tree_url = url(tree, k)
             if k % 3 or tree == "a":  # a shared article's links are stored once
                 links += len(cited)
-            (directory / f"{k:05d}.txt").write_text(article_text(
-                title=f"Story {tree_url}", webUrl=tree_url, provider={"name": "Linked", "domain": "linked.example"},
-                related=[{"title": f"Story {cited_url}", "webUrl": cited_url} for cited_url in cited],
-            ), encoding="utf-8")
+            (directory / f"{k:05d}.txt").write_text(
+                article_text(
+                    title=f"Story {tree_url}",
+                    webUrl=tree_url,
+                    provider={"name": "Linked", "domain": "linked.example"},
+                    related=[{"title": f"Story {cited_url}", "webUrl": cited_url} for cited_url in cited],
+                ),
+                encoding="utf-8",
+            )
     return files // 3 + 2 * (files - files // 3), links
 
 
@@ -408,8 +436,10 @@ def test_two_imports_writing_linked_articles_at_once_resolve_every_link_and_coun
     reports = [tmp_path / "first.json", tmp_path / "second.json"]
     with _writes_held(scratch_database, waiting=2):
         imports = [
-            start_import(scratch_database, tree, extra=("--batch-size", "10", "--workers", "1", "--report", str(report)))
-            for tree, report in zip((first, second), reports)
+            start_import(
+                scratch_database, tree, extra=("--batch-size", "10", "--workers", "1", "--report", str(report))
+            )
+            for tree, report in zip((first, second), reports, strict=True)
         ]
     for process in imports:
         _, stderr = process.communicate(timeout=300)

@@ -32,7 +32,9 @@ def test_providers_and_urls_of_international_hosts_get_their_ascii_spelling(cata
     apps, migrate = catalogue_before_the_migration
     OldProvider, OldArticle = apps.get_model("providers", "Provider"), apps.get_model("articles", "Article")
     OldRelatedLink = apps.get_model("articles", "RelatedLink")
-    typed = OldProvider.objects.create(name="Bücher (typed in the admin)", domain="bücher.example", slug="buecher-typed")
+    typed = OldProvider.objects.create(
+        name="Bücher (typed in the admin)", domain="bücher.example", slug="buecher-typed"
+    )
     imported = OldProvider.objects.create(
         name="Bücher", domain="xn--bcher-kva.example", slug="xn-bcher-kva-example", logo_url="/logo.png", logo_width=16
     )
@@ -47,26 +49,44 @@ def test_providers_and_urls_of_international_hosts_get_their_ascii_spelling(cata
     kept_apart = article("https://bücher.example/b", typed)
     ascii_twin = article("https://xn--bcher-kva.example/b", imported)
     citing = article("https://example.com/c", upper)
-    to_ascii_article = OldRelatedLink.objects.create(source=citing, position=0, title="A", url="https://xn--bcher-kva.example/a", provider=typed)
-    to_spelled = OldRelatedLink.objects.create(source=citing, position=1, title="B", url="https://bücher.example/b", provider=imported)
+    to_ascii_article = OldRelatedLink.objects.create(
+        source=citing, position=0, title="A", url="https://xn--bcher-kva.example/a", provider=typed
+    )
+    to_spelled = OldRelatedLink.objects.create(
+        source=citing, position=1, title="B", url="https://bücher.example/b", provider=imported
+    )
 
     migrate()
 
     providers = {p.pk: p for p in Provider.objects.all()}
     assert set(providers) == {imported.pk, upper.pk, unreadable.pk}  # the typed one merged into the normalised one
     assert (providers[imported.pk].domain, providers[imported.pk].name, providers[imported.pk].logo_url) == (
-        "xn--bcher-kva.example", "Bücher", "/logo.png"
+        "xn--bcher-kva.example",
+        "Bücher",
+        "/logo.png",
     )
     assert providers[upper.pk].domain == "example.org"
     assert providers[unreadable.pk].domain == "xn--53h.example"  # not valid IDNA now: left as it was
     articles = {a.pk: a for a in Article.objects.all()}
-    assert (articles[international.pk].url, articles[international.pk].source_key) == ("https://xn--bcher-kva.example/a",) * 2
-    assert (articles[international.pk].slug, articles[international.pk].is_published, articles[international.pk].quality) == ("article-0", True, 80)
+    assert (articles[international.pk].url, articles[international.pk].source_key) == (
+        "https://xn--bcher-kva.example/a",
+    ) * 2
+    assert (
+        articles[international.pk].slug,
+        articles[international.pk].is_published,
+        articles[international.pk].quality,
+    ) == ("article-0", True, 80)
     assert articles[kept_apart.pk].url == "https://bücher.example/b"  # its ASCII spelling is another row: both kept
     assert {a.provider_id for a in articles.values() if a.pk != citing.pk} == {imported.pk}
     links = {link.pk: link for link in RelatedLink.objects.all()}
-    assert (links[to_ascii_article.pk].article_id, links[to_ascii_article.pk].provider_id) == (international.pk, imported.pk)
-    assert (links[to_spelled.pk].url, links[to_spelled.pk].article_id) == ("https://xn--bcher-kva.example/b", ascii_twin.pk)
+    assert (links[to_ascii_article.pk].article_id, links[to_ascii_article.pk].provider_id) == (
+        international.pk,
+        imported.pk,
+    )
+    assert (links[to_spelled.pk].url, links[to_spelled.pk].article_id) == (
+        "https://xn--bcher-kva.example/b",
+        ascii_twin.pk,
+    )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -74,10 +94,15 @@ def test_a_catalogue_without_international_hosts_is_left_alone(catalogue_before_
     apps, migrate = catalogue_before_the_migration
     OldProvider, OldArticle = apps.get_model("providers", "Provider"), apps.get_model("articles", "Article")
     provider = OldProvider.objects.create(name="Example", domain="example.com", slug="example-com")
-    OldArticle.objects.create(source_key="https://example.com/a", url="https://example.com/a", slug="a", title="A", provider=provider)
+    OldArticle.objects.create(
+        source_key="https://example.com/a", url="https://example.com/a", slug="a", title="A", provider=provider
+    )
     OldArticle.objects.create(source_key="file:drafts/x.txt", url=None, slug="x", title="X")
 
     migrate()
 
     assert list(Provider.objects.values_list("domain", flat=True)) == ["example.com"]
-    assert sorted(Article.objects.values_list("source_key", flat=True)) == ["file:drafts/x.txt", "https://example.com/a"]
+    assert sorted(Article.objects.values_list("source_key", flat=True)) == [
+        "file:drafts/x.txt",
+        "https://example.com/a",
+    ]

@@ -35,7 +35,11 @@ def titles_in(html: str, *titles: str) -> list[str]:
 
 def test_the_home_page_lists_undated_articles_after_every_dated_one(client, dated_and_undated):
     html = client.get("/").content.decode()
-    assert titles_in(html, "Older story", "Undated story", "Newer story") == ["Newer story", "Older story", "Undated story"]
+    assert titles_in(html, "Older story", "Undated story", "Newer story") == [
+        "Newer story",
+        "Older story",
+        "Undated story",
+    ]
 
 
 def test_a_topic_a_provider_and_the_feed_order_them_alike(client, dated_and_undated):
@@ -130,4 +134,6 @@ def sorting_steps(plan: list[str]) -> list[str]:
     """The steps that sort rows rather than read them in order from an index."""
     if connection.vendor == "postgresql":
         return [line for line in plan if "Sort  (" in line and "Incremental Sort" not in line]
-    return [line for line in plan if "TEMP B-TREE FOR ORDER BY" in line or "TEMP B-TREE FOR RIGHT PART OF ORDER BY" in line]
+    return [
+        line for line in plan if "TEMP B-TREE FOR ORDER BY" in line or "TEMP B-TREE FOR RIGHT PART OF ORDER BY" in line
+    ]

@@ -34,7 +34,7 @@ from articles.ingest.parse import (
 from tests.conftest import SEEDS, article_text
 
 PATH = "incoming/article.txt"
-UTC = dt.timezone.utc
+UTC = dt.UTC
 SEED_2024 = SEEDS / "000_436ca83e3ef9a780.txt"
 SEED_MOJIBAKE = SEEDS / "001_05f7b9c93c48251f.txt"
 SEED_2020 = SEEDS / "003_a1a0f50df8a809a5.txt"
@@ -157,7 +157,9 @@ def test_2024_related_amp_links_land_in_their_fields():
 
     assert bbc.url == "https://www.bbc.com/news/uk-england-london-68062080"
     assert bbc.amp_url == "https://www.bbc.com/news/uk-england-london-68062080.amp"
-    assert bbc.cdn_amp_url == "https://www-bbc-com.cdn.ampproject.org/c/s/www.bbc.com/news/uk-england-london-68062080.amp"
+    assert (
+        bbc.cdn_amp_url == "https://www-bbc-com.cdn.ampproject.org/c/s/www.bbc.com/news/uk-england-london-68062080.amp"
+    )
 
 
 def test_2020_seed_url_keys_land_in_url_amp_url_cdn_amp_url():
@@ -165,7 +167,10 @@ def test_2020_seed_url_keys_land_in_url_amp_url_cdn_amp_url():
 
     assert article.schema_era == "2020"
     assert article.url == "https://www.engadget.com/2020/01/24/london-police-live-facial-recognition-public-streets/"
-    assert article.amp_url == "https://www.engadget.com/amp/2020/01/24/london-police-live-facial-recognition-public-streets/"
+    assert (
+        article.amp_url
+        == "https://www.engadget.com/amp/2020/01/24/london-police-live-facial-recognition-public-streets/"
+    )
     assert article.cdn_amp_url == (
         "https://www-engadget-com.cdn.ampproject.org/c/s/www.engadget.com/amp/2020/01/24/"
         "london-police-live-facial-recognition-public-streets/"
@@ -178,7 +183,10 @@ def test_2020_seed_url_keys_land_in_url_amp_url_cdn_amp_url():
 def test_2020_related_entries_read_their_own_era_keys():
     related = assert_imported(parse_seed(SEED_2020)).related
 
-    assert related[0].url == "https://www.slashgear.com/facebook-messenger-may-soon-use-face-recognition-to-lock-the-app-24607595/"
+    assert (
+        related[0].url
+        == "https://www.slashgear.com/facebook-messenger-may-soon-use-face-recognition-to-lock-the-app-24607595/"
+    )
     assert related[0].amp_url.endswith("-24607595/amp/")
     assert related[0].cdn_amp_url.startswith("https://www-slashgear-com.cdn.ampproject.org/")
     assert related[0].extra == {}
@@ -237,7 +245,9 @@ def test_body_only_draft_title_is_shortened_but_body_is_not():
     assert article.body.startswith(line.strip())
 
 
-@pytest.mark.parametrize("content", [b"", b"   ", b"\n\n\t \n", b"\r\n\r\n"], ids=["empty", "spaces", "blank lines", "crlf"])
+@pytest.mark.parametrize(
+    "content", [b"", b"   ", b"\n\n\t \n", b"\r\n\r\n"], ids=["empty", "spaces", "blank lines", "crlf"]
+)
 def test_empty_or_white_space_only_file_is_rejected(content):
     assert_rejected(parse(content), "no front matter and no text")
 
@@ -329,7 +339,13 @@ def test_crlf_and_cr_line_endings_read_like_lf(newline):
 
 @pytest.mark.parametrize(
     ("front_matter", "what"),
-    [("- a\n- b\n", "a list"), ("just some words\n", "str"), ("42\n", "int"), ("", "empty"), ("# only a comment\n", "empty")],
+    [
+        ("- a\n- b\n", "a list"),
+        ("just some words\n", "str"),
+        ("42\n", "int"),
+        ("", "empty"),
+        ("# only a comment\n", "empty"),
+    ],
     ids=["list", "scalar", "number", "empty", "comment only"],
 )
 def test_front_matter_that_is_not_a_mapping_is_rejected(front_matter, what):
@@ -415,7 +431,9 @@ def test_yaml_anchors_and_aliases_are_rejected(front_matter, fragment):
 
 
 def test_billion_laughs_is_rejected_quickly():
-    levels = ['lol0: &lol0 "lol"'] + [f"lol{n}: &lol{n} [" + ", ".join([f"*lol{n - 1}"] * 10) + "]" for n in range(1, 12)]
+    levels = ['lol0: &lol0 "lol"'] + [
+        f"lol{n}: &lol{n} [" + ", ".join([f"*lol{n - 1}"] * 10) + "]" for n in range(1, 12)
+    ]
     started = time.perf_counter()
     result = parse("---\n" + "\n".join(levels) + "\ntitle: *lol11\n---\n")
 
@@ -473,7 +491,16 @@ def _nested_list(depth: int) -> list:
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("no", "no"), ("yes", "yes"), ("off", "off"), ("10:30", "10:30"), ("0755", "0755"), ("1_000", "1_000"), ("0x1F", "0x1F"), ("2024-01-22", "2024-01-22")],
+    [
+        ("no", "no"),
+        ("yes", "yes"),
+        ("off", "off"),
+        ("10:30", "10:30"),
+        ("0755", "0755"),
+        ("1_000", "1_000"),
+        ("0x1F", "0x1F"),
+        ("2024-01-22", "2024-01-22"),
+    ],
 )
 def test_plain_yaml_1_1_look_alikes_stay_text(raw, expected):
     # YAML 1.1 would read these as booleans, base-60/octal/hex integers or dates.
@@ -487,7 +514,14 @@ def test_quality_in_a_yaml_1_1_number_form_is_rejected(raw):
 
 def test_plain_decimal_numbers_and_special_floats_are_numbers():
     assert load_front_matter("a: 42\nb: -1\nc: 2.5\nd: 1.0e+20\ne: .inf\nf: ~\ng: true\nh: FALSE\n") == {
-        "a": 42, "b": -1, "c": 2.5, "d": 1e20, "e": float("inf"), "f": None, "g": True, "h": False,
+        "a": 42,
+        "b": -1,
+        "c": 2.5,
+        "d": 1e20,
+        "e": float("inf"),
+        "f": None,
+        "g": True,
+        "h": False,
     }
 
 
@@ -507,7 +541,9 @@ def line_of(front_matter: str, line: str) -> int:
 
 @READERS
 def test_repeated_keys_of_the_article_reject_the_file_naming_each(tail):
-    front_matter = "title: First\nwebUrl: https://example.com/a\nquality: 10\ntitle: Second\nquality: 90\ntitle: Third\n"
+    front_matter = (
+        "title: First\nwebUrl: https://example.com/a\nquality: 10\ntitle: Second\nquality: 90\ntitle: Third\n"
+    )
 
     assert_rejected(
         parse(f"---\n{front_matter}{tail}---\n"),
@@ -517,7 +553,8 @@ def test_repeated_keys_of_the_article_reject_the_file_naming_each(tail):
 
 @READERS
 @pytest.mark.parametrize(
-    "repeat", ["webUrl: https://example.com/b", "published: true", "publishedDateTime: 2020-01-01T00:00:00Z", "secured: x;y"]
+    "repeat",
+    ["webUrl: https://example.com/b", "published: true", "publishedDateTime: 2020-01-01T00:00:00Z", "secured: x;y"],
 )
 def test_each_repeated_field_of_the_article_rejects_the_file(tail, repeat):
     key = repeat.split(":")[0]
@@ -528,16 +565,22 @@ def test_each_repeated_field_of_the_article_rejects_the_file(tail, repeat):
 
 @READERS
 def test_a_repeated_key_of_the_provider_rejects_the_file(tail):
-    front_matter = "title: T\nwebUrl: https://example.com/a\nprovider:\n  name: A\n  domain: a.example\n  domain: b.example\n"
+    front_matter = (
+        "title: T\nwebUrl: https://example.com/a\nprovider:\n  name: A\n  domain: a.example\n  domain: b.example\n"
+    )
 
-    assert_rejected(parse(f"---\n{front_matter}{tail}---\n"), "provider.domain is given more than once (again at line 7)")
+    assert_rejected(
+        parse(f"---\n{front_matter}{tail}---\n"), "provider.domain is given more than once (again at line 7)"
+    )
 
 
 @READERS
 def test_a_repeated_key_inside_an_unknown_key_rejects_the_file(tail):
     front_matter = "title: T\nwebUrl: https://example.com/a\nnextVersion:\n  scores:\n  - a: 1\n    a: 2\n"
 
-    assert_rejected(parse(f"---\n{front_matter}{tail}---\n"), "nextVersion.scores[0].a is given more than once (again at line 7)")
+    assert_rejected(
+        parse(f"---\n{front_matter}{tail}---\n"), "nextVersion.scores[0].a is given more than once (again at line 7)"
+    )
 
 
 ENTRIES_WITH_REPEATED_KEYS = """\
@@ -598,14 +641,18 @@ def test_a_repeated_key_in_an_entry_skips_only_that_entry(tail):
         ("related[2].images[0]", "url", "    url: https://r.example/2b.jpg"),
         ("related[3]", "nextVersion.a", "    a: 2"),
     ]:
-        assert_warned(result, f"{entry} skipped: {repeat} is given more than once (again at line {line_of(text, line)})")
+        assert_warned(
+            result, f"{entry} skipped: {repeat} is given more than once (again at line {line_of(text, line)})"
+        )
 
 
 def test_keys_that_read_as_the_same_value_are_repeated_keys():
     # true and True are one boolean key, null and ~ one null key: the second would replace the first.
     result = parse("---\ntitle: T\nwebUrl: https://example.com/a\ntrue: 1\nTrue: 2\nnull: 3\n~: 4\n---\n")
 
-    assert_rejected(result, "True is given more than once (again at line 5)", "'~' is given more than once (again at line 7)")
+    assert_rejected(
+        result, "True is given more than once (again at line 5)", "'~' is given more than once (again at line 7)"
+    )
 
 
 def test_a_repeated_quoted_key_is_named_with_its_controls_escaped():
@@ -696,7 +743,11 @@ def test_missing_heat_means_not_computed():
     ],
 )
 def test_image_with_bad_number_is_skipped_and_the_rest_imports(image, fragment):
-    result = parse(article_text(images=[{"url": "https://img.example.com/bad.jpg", **image}, {"url": "https://img.example.com/ok.jpg"}]))
+    result = parse(
+        article_text(
+            images=[{"url": "https://img.example.com/bad.jpg", **image}, {"url": "https://img.example.com/ok.jpg"}]
+        )
+    )
 
     assert [i.url for i in assert_imported(result).images] == ["https://img.example.com/ok.jpg"]
     assert_warned(result, "images[0] skipped", fragment)
@@ -707,7 +758,9 @@ def test_image_with_bad_number_is_skipped_and_the_rest_imports(image, fragment):
 
 @pytest.mark.parametrize("value", ["next tuesday", "2024-13-01", "2024-02-30T10:00:00Z", "22/01/2024", "yes"])
 def test_unparseable_date_rejects_the_file(value):
-    assert_rejected(parse(article_text(publishedDateTime=value)), "publishedDateTime is not an ISO 8601 date", repr(value))
+    assert_rejected(
+        parse(article_text(publishedDateTime=value)), "publishedDateTime is not an ISO 8601 date", repr(value)
+    )
 
 
 @pytest.mark.parametrize("value", ["2024-03-01T10:00:00", "2024-03-01 10:00:00"])
@@ -725,7 +778,9 @@ def test_date_with_offset_is_converted_to_utc_without_warning():
     assert result.warnings == ()
 
 
-@pytest.mark.parametrize("value", ["1500-01-01T00:00:00Z", "3000-01-01T00:00:00Z", "0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00"])
+@pytest.mark.parametrize(
+    "value", ["1500-01-01T00:00:00Z", "3000-01-01T00:00:00Z", "0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00"]
+)
 def test_date_out_of_range_rejects_the_file(value):
     assert_rejected(parse(article_text(publishedDateTime=value)), "publishedDateTime is out of range")
 
@@ -811,7 +866,9 @@ def test_non_http_secondary_article_url_rejects_the_file(key):
 
 
 def test_non_http_source_url_rejects_a_2020_file():
-    assert_rejected(parse(article_text(webUrl=None, sourceUrl="javascript:alert(1)")), "sourceUrl is not an http(s) URL")
+    assert_rejected(
+        parse(article_text(webUrl=None, sourceUrl="javascript:alert(1)")), "sourceUrl is not an http(s) URL"
+    )
 
 
 @pytest.mark.parametrize("url", NON_HTTP_URLS)
@@ -848,7 +905,9 @@ def test_javascript_url_never_comes_out_of_the_parser():
             related=[
                 related_entry(webUrl=bad),
                 related_entry(ampWebUrl=bad, cdnAmpWebUrl=bad),
-                related_entry(images=[{"url": bad}], provider={"name": "P", "domain": "p.org", "images": [{"url": bad}]}),
+                related_entry(
+                    images=[{"url": bad}], provider={"name": "P", "domain": "p.org", "images": [{"url": bad}]}
+                ),
             ],
             provider={"name": "P", "domain": "p.example.com", "images": [{"url": bad}]},
         )
@@ -877,7 +936,11 @@ def test_user_name_and_password_are_removed_from_every_stored_url():
                     ampWebUrl=f"https://{SECRET}r.example/1/amp",
                     cdnAmpWebUrl=f"https://{SECRET}cdn.r.example/1",
                     images=[{"url": f"https://{SECRET}r.example/1.jpg"}],
-                    provider={"name": "R", "domain": "r.example", "images": [{"url": f"https://{SECRET}r.example/l.png"}]},
+                    provider={
+                        "name": "R",
+                        "domain": "r.example",
+                        "images": [{"url": f"https://{SECRET}r.example/l.png"}],
+                    },
                 )
             ],
         )
@@ -888,17 +951,37 @@ def test_user_name_and_password_are_removed_from_every_stored_url():
     assert article.url == "https://example.com/a"
     assert article.cdn_amp_url == "HTTPS://Cdn.example.com:8443/a?utm_source=x#top"  # otherwise as given
     assert article.related[0].amp_url == "https://r.example/1/amp"
-    for name in ["webUrl", "originalUrl", "ampWebUrl", "cdnAmpWebUrl", "images[0].url", "provider.images[0].url",
-                 "related[0].webUrl", "related[0].cdnAmpWebUrl", "related[0].images[0].url"]:
+    for name in [
+        "webUrl",
+        "originalUrl",
+        "ampWebUrl",
+        "cdnAmpWebUrl",
+        "images[0].url",
+        "provider.images[0].url",
+        "related[0].webUrl",
+        "related[0].cdnAmpWebUrl",
+        "related[0].images[0].url",
+    ]:
         assert_warned(result, f"{name}: the user name and password in the URL were removed")
 
 
 def test_user_name_is_removed_from_the_urls_of_a_2020_file():
     article = assert_imported(
-        parse(article_text(webUrl=None, sourceUrl="https://bob@example.com/a", ampUrl="https://bob@example.com/a/amp", cdnAmpUrl="https://@cdn.example/a"))
+        parse(
+            article_text(
+                webUrl=None,
+                sourceUrl="https://bob@example.com/a",
+                ampUrl="https://bob@example.com/a/amp",
+                cdnAmpUrl="https://@cdn.example/a",
+            )
+        )
     )
 
-    assert (article.url, article.amp_url, article.cdn_amp_url) == ("https://example.com/a", "https://example.com/a/amp", "https://cdn.example/a")
+    assert (article.url, article.amp_url, article.cdn_amp_url) == (
+        "https://example.com/a",
+        "https://example.com/a/amp",
+        "https://cdn.example/a",
+    )
 
 
 @pytest.mark.parametrize(
@@ -929,7 +1012,12 @@ def test_an_at_sign_outside_the_authority_is_no_user_name():
 def test_html_and_script_in_text_fields_are_kept_verbatim():
     script = "<script>alert('x')</script>"
     result = parse(
-        article_text(title=script, excerpt="<b>bold</b> & <i>em</i>", topics=["<img src=x onerror=alert(1)>"], category="<em>news</em>")
+        article_text(
+            title=script,
+            excerpt="<b>bold</b> & <i>em</i>",
+            topics=["<img src=x onerror=alert(1)>"],
+            category="<em>news</em>",
+        )
     )
     article = assert_imported(result)
 
@@ -999,16 +1087,32 @@ def test_invisible_formatting_is_removed_from_every_display_text():
             provider={"name": hidden_in("The Paper"), "domain": "paper.example"},
             topics=[hidden_in("Politics"), "Politics"],
             images=[{"url": "https://img.example/a.jpg", "title": hidden_in("A photo")}],
-            related=[related_entry(title=hidden_in("Related story"), excerpt=hidden_in("More"), type=hidden_in("video"),
-                                   provider={"name": hidden_in("Other"), "domain": "other.example"})],
+            related=[
+                related_entry(
+                    title=hidden_in("Related story"),
+                    excerpt=hidden_in("More"),
+                    type=hidden_in("video"),
+                    provider={"name": hidden_in("Other"), "domain": "other.example"},
+                )
+            ],
         )
     )
     article = assert_imported(result)
     related = article.related[0]
 
-    assert (article.title, article.excerpt, article.category, article.article_type) == ("Breaking news", "What happened", "news", "article")
+    assert (article.title, article.excerpt, article.category, article.article_type) == (
+        "Breaking news",
+        "What happened",
+        "news",
+        "article",
+    )
     assert (article.provider.name, article.topics, article.images[0].title) == ("The Paper", ("Politics",), "A photo")
-    assert (related.title, related.excerpt, related.article_type, related.provider.name) == ("Related story", "More", "video", "Other")
+    assert (related.title, related.excerpt, related.article_type, related.provider.name) == (
+        "Related story",
+        "More",
+        "video",
+        "Other",
+    )
 
 
 def test_a_title_of_nothing_but_invisible_formatting_is_empty():
@@ -1035,9 +1139,15 @@ def test_a_draft_title_is_cleaned_of_invisible_formatting_and_its_body_is_not():
         ("👩\u200d💻 coders", "👩\u200d💻 coders"),  # woman technologist: a ZWJ sequence
         ("👨\u200d👩\u200d👧 families", "👨\u200d👩\u200d👧 families"),
         ("🏳\ufe0f\u200d🌈 pride", "🏳\ufe0f\u200d🌈 pride"),
-        ("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"),  # Persian "I want": ZWNJ
+        (
+            "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",
+            "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",
+        ),  # Persian "I want": ZWNJ
         ("\u0915\u094d\u200d\u0937", "\u0915\u094d\u200d\u0937"),  # Devanagari half form
-        ("\u0645\u06cc\u200c\u200c\u200d\u062e\u0648\u0627\u0647\u0645", "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"),  # one of a run
+        (
+            "\u0645\u06cc\u200c\u200c\u200d\u062e\u0648\u0627\u0647\u0645",
+            "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",
+        ),  # one of a run
         ("\u0645\u06cc\u200b\u200c\u202e\u062e\u0648", "\u0645\u06cc\u200c\u062e\u0648"),  # joins once the rest is gone
         ("pay\u200dpal", "paypal"),  # joins nothing in ASCII
         ("\u200c\u200dTitle\u200d", "Title"),
@@ -1068,7 +1178,9 @@ def test_single_topic_string_is_a_list_of_one():
 
 
 def test_junk_images_are_skipped_naming_each_entry():
-    result = parse(article_text(images=["x", 3, None, {"width": 5}, {"url": "https://img.example.com/a.jpg", "width": 10}]))
+    result = parse(
+        article_text(images=["x", 3, None, {"width": 5}, {"url": "https://img.example.com/a.jpg", "width": 10}])
+    )
 
     assert assert_imported(result).images[0].url == "https://img.example.com/a.jpg"
     assert len(result.article.images) == 1
@@ -1181,7 +1293,9 @@ def test_unknown_keys_are_kept_verbatim_in_extra():
 
 
 def test_other_era_url_keys_in_a_2024_file_are_kept_in_extra():
-    article = assert_imported(parse(article_text(ampUrl="https://amp.example.com/x", sourceUrl="https://example.com/old")))
+    article = assert_imported(
+        parse(article_text(ampUrl="https://amp.example.com/x", sourceUrl="https://example.com/old"))
+    )
 
     assert article.extra == {"ampUrl": "https://amp.example.com/x", "sourceUrl": "https://example.com/old"}
     assert article.amp_url == ""
@@ -1242,12 +1356,22 @@ def test_related_entry_without_provider_gets_one_from_its_url():
 
 @pytest.mark.parametrize("domain", ["not a domain!", "-bad-.com", "a..b", "exa_mple.com", "javascript:alert(1)"])
 def test_junk_provider_domain_rejects_the_file(domain):
-    assert_rejected(parse(article_text(provider={"name": "X", "domain": domain})), "provider.domain is not a valid domain")
+    assert_rejected(
+        parse(article_text(provider={"name": "X", "domain": domain})), "provider.domain is not a valid domain"
+    )
 
 
 def test_first_usable_provider_logo_is_taken():
     provider = assert_imported(
-        parse(article_text(provider={"name": "P", "domain": "p.com", "images": ["junk", {"url": "https://p.com/logo.png", "width": 32}]}))
+        parse(
+            article_text(
+                provider={
+                    "name": "P",
+                    "domain": "p.com",
+                    "images": ["junk", {"url": "https://p.com/logo.png", "width": 32}],
+                }
+            )
+        )
     ).provider
 
     assert (provider.logo_url, provider.logo_width) == ("https://p.com/logo.png", 32)
@@ -1259,7 +1383,12 @@ def test_first_usable_provider_logo_is_taken():
 def test_topics_are_deduplicated_case_insensitively_keeping_first_spelling_and_order():
     topics = ["Machine Learning", "AI", "ai", "machine  learning", " Computer Vision ", "AI", "Ai", "Zebra"]
 
-    assert assert_imported(parse(article_text(topics=topics))).topics == ("Machine Learning", "AI", "Computer Vision", "Zebra")
+    assert assert_imported(parse(article_text(topics=topics))).topics == (
+        "Machine Learning",
+        "AI",
+        "Computer Vision",
+        "Zebra",
+    )
 
 
 # --------------------------------------------------------------------------- canonical_url, checked_url, normalise_domain
@@ -1278,7 +1407,10 @@ def test_topics_are_deduplicated_case_insensitively_keeping_first_spelling_and_o
         ("https://example.com:80/a", "https://example.com:80/a"),
         ("https://example.com/a?utm_source=x&utm_Medium=y&UTM_CAMPAIGN=z", "https://example.com/a"),
         ("https://example.com/a?fbclid=1&id=7&gclid=2", "https://example.com/a?id=7"),
-        ("https://example.com/a?q=caf%C3%A9&utm_source=x&b=%2F+c&flag", "https://example.com/a?q=caf%C3%A9&b=%2F+c&flag"),
+        (
+            "https://example.com/a?q=caf%C3%A9&utm_source=x&b=%2F+c&flag",
+            "https://example.com/a?q=caf%C3%A9&b=%2F+c&flag",
+        ),
         ("https://example.com/a?z=1&a=2", "https://example.com/a?z=1&a=2"),
         ("https://example.com/%7Euser/a%20b", "https://example.com/%7Euser/a%20b"),
         ("https://[2001:DB8::1]:443/a", "https://[2001:db8::1]/a"),
@@ -1300,7 +1432,12 @@ def test_checked_url_returns_a_good_url_unchanged():
 
 def test_article_url_is_canonical_and_secondary_urls_are_kept_as_given():
     article = assert_imported(
-        parse(article_text(webUrl="HTTPS://Example.com/A?utm_source=feed#top", ampWebUrl="https://Example.com/A/amp?utm_source=feed"))
+        parse(
+            article_text(
+                webUrl="HTTPS://Example.com/A?utm_source=feed#top",
+                ampWebUrl="https://Example.com/A/amp?utm_source=feed",
+            )
+        )
     )
 
     assert article.url == "https://example.com/A"
@@ -1322,7 +1459,21 @@ def test_normalise_domain(raw, domain):
     assert normalise_domain(raw) == domain
 
 
-@pytest.mark.parametrize("raw", ["", "   ", "not a domain", "http://", "-bad.com", "a..b", "exa_mple.com", "x" * 300, "<script>.com", "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "",
+        "   ",
+        "not a domain",
+        "http://",
+        "-bad.com",
+        "a..b",
+        "exa_mple.com",
+        "x" * 300,
+        "<script>.com",
+        "javascript:alert(1)",
+    ],
+)
 def test_normalise_domain_rejects_junk(raw):
     with pytest.raises(ValueError, match="is not a valid domain"):
         normalise_domain(raw)
@@ -1330,8 +1481,16 @@ def test_normalise_domain_rejects_junk(raw):
 
 @pytest.mark.parametrize(
     "raw",
-    ["bücher.example", "xn--bcher-kva.example", "WWW.Bücher.example", "XN--BCHER-KVA.EXAMPLE", "https://www.bücher.example/x",
-     "www\u3002bücher\uff0eexample", "\uff42ücher.example", "bücher.example."],
+    [
+        "bücher.example",
+        "xn--bcher-kva.example",
+        "WWW.Bücher.example",
+        "XN--BCHER-KVA.EXAMPLE",
+        "https://www.bücher.example/x",
+        "www\u3002bücher\uff0eexample",
+        "\uff42ücher.example",
+        "bücher.example.",
+    ],
 )
 def test_normalise_domain_gives_an_international_name_one_spelling(raw):
     assert normalise_domain(raw) == "xn--bcher-kva.example"
@@ -1339,8 +1498,17 @@ def test_normalise_domain_gives_an_international_name_one_spelling(raw):
 
 @pytest.mark.parametrize(
     "raw",
-    ["xn--zz.example", "xn--.example", "xn---bbk.example", "bü\u202echer.example", "b\u200dücher.example", "ü" * 64 + ".example",
-     "ü." * 600, "bü cher.example", "http://[bücher"],
+    [
+        "xn--zz.example",
+        "xn--.example",
+        "xn---bbk.example",
+        "bü\u202echer.example",
+        "b\u200dücher.example",
+        "ü" * 64 + ".example",
+        "ü." * 600,
+        "bü cher.example",
+        "http://[bücher",
+    ],
 )
 def test_normalise_domain_rejects_an_invalid_international_name(raw):
     with pytest.raises(ValueError, match="is not a valid domain"):
@@ -1348,11 +1516,18 @@ def test_normalise_domain_rejects_an_invalid_international_name(raw):
 
 
 def test_an_international_host_is_one_url_whichever_way_it_is_written():
-    spellings = ["https://bücher.example/Buch", "https://Bücher.Example/Buch#x", "https://xn--bcher-kva.example/Buch",
-                 "HTTPS://XN--BCHER-KVA.EXAMPLE:443/Buch?utm_source=x", "https://user@bücher.example/Buch"]
+    spellings = [
+        "https://bücher.example/Buch",
+        "https://Bücher.Example/Buch#x",
+        "https://xn--bcher-kva.example/Buch",
+        "HTTPS://XN--BCHER-KVA.EXAMPLE:443/Buch?utm_source=x",
+        "https://user@bücher.example/Buch",
+    ]
 
     assert {canonical_url(raw) for raw in spellings} == {"https://xn--bcher-kva.example/Buch"}
-    assert canonical_url("https://bücher.example/Bücher?q=ä") == "https://xn--bcher-kva.example/Bücher?q=ä"  # only the host
+    assert (
+        canonical_url("https://bücher.example/Bücher?q=ä") == "https://xn--bcher-kva.example/Bücher?q=ä"
+    )  # only the host
 
 
 def test_ascii_hosts_that_idna_would_refuse_are_only_lowercased():
@@ -1376,9 +1551,11 @@ def test_a_related_url_with_an_invalid_international_host_skips_the_entry():
 
 
 def test_an_international_provider_is_one_domain_shown_by_its_unicode_name():
-    for provider, url in [({"domain": "xn--bcher-kva.example"}, "https://example.com/a"),
-                          ({"domain": "WWW.Bücher.example"}, "https://example.com/a"),
-                          (None, "https://www.bücher.example/a")]:
+    for provider, url in [
+        ({"domain": "xn--bcher-kva.example"}, "https://example.com/a"),
+        ({"domain": "WWW.Bücher.example"}, "https://example.com/a"),
+        (None, "https://www.bücher.example/a"),
+    ]:
         parsed = assert_imported(parse(article_text(provider=provider, webUrl=url))).provider
 
         assert (parsed.domain, parsed.name) == ("xn--bcher-kva.example", "bücher.example")
@@ -1395,7 +1572,14 @@ def test_fingerprint_is_stable_across_parses_of_the_same_bytes():
 
 @pytest.mark.parametrize(
     "change",
-    [{"title": "Another title"}, {"quality": 51}, {"topics": ["Testing", "More"]}, {"secured": "abc;def"}, {"newKey": 1}, {"published": True}],
+    [
+        {"title": "Another title"},
+        {"quality": 51},
+        {"topics": ["Testing", "More"]},
+        {"secured": "abc;def"},
+        {"newKey": 1},
+        {"published": True},
+    ],
     ids=lambda change: next(iter(change)),
 )
 def test_fingerprint_changes_when_a_field_changes(change):
@@ -1465,7 +1649,9 @@ def benchmark_front_matters(directory: Path) -> list[str]:
     """The front matter of files bench/import_bench.py generates."""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("import_bench", Path(__file__).resolve().parents[2] / "bench" / "import_bench.py")
+    spec = importlib.util.spec_from_file_location(
+        "import_bench", Path(__file__).resolve().parents[2] / "bench" / "import_bench.py"
+    )
     import_bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(import_bench)
     import_bench.generate(directory, 60, seed=7)
@@ -1497,13 +1683,19 @@ def test_benchmark_files_take_the_fast_yaml_path_and_read_as_by_the_events(tmp_p
         ("quality: 0755\n", {"quality": "0755"}),
         ("quality: 1_000\n", {"quality": "1_000"}),
         ("publishedDateTime: 2024-01-22T16:27:00Z\n", {"publishedDateTime": "2024-01-22T16:27:00Z"}),
-        ("a: 42\nb: -1\nc: 2.5\ne: .inf\nf: ~\ng: true\nh: FALSE\ni:\n", {"a": 42, "b": -1, "c": 2.5, "e": float("inf"), "f": None, "g": True, "h": False, "i": None}),
+        (
+            "a: 42\nb: -1\nc: 2.5\ne: .inf\nf: ~\ng: true\nh: FALSE\ni:\n",
+            {"a": 42, "b": -1, "c": 2.5, "e": float("inf"), "f": None, "g": True, "h": False, "i": None},
+        ),
         ('title: "She said \\"no\\" / left"\n', {"title": 'She said "no" / left'}),
         ('excerpt: "line\\nnext\\ttab \\\\ back\\/slash"\n', {"excerpt": "line\nnext\ttab \\ back/slash"}),
         ("true: 1\nnull: 2\nFalse: 3\nyes: 4\n", {True: 1, None: 2, False: 3, "yes": 4}),
         ("title: 'it''s'\n", {"title": "it's"}),
         ("topics:\n- AI\n- x: 1\n  y: [ ]\nimages: []\nextra: {}\n", None),
-        ("related:\n  - title: A\n    provider:\n      name: P\n    images:\n      - url: u\n", {"related": [{"title": "A", "provider": {"name": "P"}, "images": [{"url": "u"}]}]}),
+        (
+            "related:\n  - title: A\n    provider:\n      name: P\n    images:\n      - url: u\n",
+            {"related": [{"title": "A", "provider": {"name": "P"}, "images": [{"url": "u"}]}]},
+        ),
     ],
 )
 def test_fast_yaml_path_reads_plain_values_as_the_loader_means_them(front_matter, value):
@@ -1563,26 +1755,61 @@ def test_refusals_are_made_whichever_reader_is_tried_first(front_matter, fragmen
 # Text that YAML must quote, escape or refuse (indicators, colons, hashes, quotes, line breaks,
 # look-alike numbers), and plain text; keys mostly plain words, as the format's are.
 TRICKY_TEXT = st.text(
-    st.sampled_from(list("abcXYZ019 -:#'\"\\/?,[]{}&*!|>%@`.~_=+\t\n\r\u00e9\u2019\u00a0\u2028\ufeff\U0001f600\x00\x07")),
+    st.sampled_from(
+        list("abcXYZ019 -:#'\"\\/?,[]{}&*!|>%@`.~_=+\t\n\r\u00e9\u2019\u00a0\u2028\ufeff\U0001f600\x00\x07")
+    ),
     max_size=30,
 )
 PLAIN_TEXT = st.text(st.sampled_from(list("abcXYZ019 -:#'\"/?,.&*!%@_=+\u00e9\u2019\U0001f600")), max_size=20)
 LOOK_ALIKES = st.sampled_from(
-    ["yes", "no", "on", "Off", "10:30", "0755", "1_000", "0x1F", "2024-01-22", "-1", ".5", "-.inf", "~", "null", "True", "https://example.com/a?b=c#d"]
+    [
+        "yes",
+        "no",
+        "on",
+        "Off",
+        "10:30",
+        "0755",
+        "1_000",
+        "0x1F",
+        "2024-01-22",
+        "-1",
+        ".5",
+        "-.inf",
+        "~",
+        "null",
+        "True",
+        "https://example.com/a?b=c#d",
+    ]
 )
-SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-(10**6), 10**6), st.floats(allow_nan=True), st.dates(), LOOK_ALIKES, PLAIN_TEXT, PLAIN_TEXT, TRICKY_TEXT)
+SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=True),
+    st.dates(),
+    LOOK_ALIKES,
+    PLAIN_TEXT,
+    PLAIN_TEXT,
+    TRICKY_TEXT,
+)
 WORDS = st.from_regex(r"[A-Za-z_][A-Za-z0-9_-]{0,8}", fullmatch=True)
 KEYS = st.one_of(WORDS, WORDS, WORDS, st.sampled_from(["title", "true", "null", "on"]), PLAIN_TEXT)
-VALUES = st.recursive(SCALARS, lambda children: st.lists(children, max_size=3) | st.dictionaries(KEYS, children, max_size=3), max_leaves=12)
-DUMP_OPTIONS = st.fixed_dictionaries({
-    # The importer's own export writes plain what it reads back as text; PyYAML's quotes YAML 1.1 look-alikes.
-    "dumper": st.sampled_from(["export", "export", "pyyaml"]),
-    "default_flow_style": st.sampled_from([False, False, None]),
-    "allow_unicode": st.booleans(),
-    "width": st.sampled_from([20, 80, 4096]),
-    "indent": st.sampled_from([2, 4]),
-    "default_style": st.sampled_from([None, None, None, '"', "'"]),
-})
+VALUES = st.recursive(
+    SCALARS,
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(KEYS, children, max_size=3),
+    max_leaves=12,
+)
+DUMP_OPTIONS = st.fixed_dictionaries(
+    {
+        # The importer's own export writes plain what it reads back as text; PyYAML's quotes YAML 1.1 look-alikes.
+        "dumper": st.sampled_from(["export", "export", "pyyaml"]),
+        "default_flow_style": st.sampled_from([False, False, None]),
+        "allow_unicode": st.booleans(),
+        "width": st.sampled_from([20, 80, 4096]),
+        "indent": st.sampled_from([2, 4]),
+        "default_style": st.sampled_from([None, None, None, '"', "'"]),
+    }
+)
 
 
 @THOROUGH
@@ -1609,7 +1836,13 @@ def render_block_yaml(value: dict, rnd) -> str:
 
     def scalar(item) -> str:
         if item is None or isinstance(item, (bool, int, float)):
-            return rnd.choice(["", "~", "null"]) if item is None else str(item).lower() if isinstance(item, bool) else repr(item)
+            return (
+                rnd.choice(["", "~", "null"])
+                if item is None
+                else str(item).lower()
+                if isinstance(item, bool)
+                else repr(item)
+            )
         text = str(item)
         style = rnd.choice(["plain", "plain", "single", "double"])
         if style == "single":
@@ -1652,7 +1885,9 @@ def render_block_yaml(value: dict, rnd) -> str:
 
 BLOCK_KEYS = st.one_of(WORDS, WORDS, st.sampled_from(["true", "False", "null", "NULL", "on", "y"]))
 BLOCK_VALUES = st.recursive(
-    SCALARS, lambda children: st.lists(children, max_size=3) | st.dictionaries(BLOCK_KEYS, children, max_size=3), max_leaves=15
+    SCALARS,
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(BLOCK_KEYS, children, max_size=3),
+    max_leaves=15,
 )
 
 
@@ -1665,8 +1900,17 @@ def test_fast_yaml_path_reads_hand_written_block_yaml_as_the_events_do(mapping, 
 
 @pytest.mark.parametrize(
     "front_matter",
-    ["a:\n- b\n- c:\n  - d\ne: f\n", "a:\n    b: 1\n  c: 2\n", "- a:\n  - x\n", "a:\n- x\nb: 1\n", "a:\n  - x\n - y\n",
-     "a:\n  b:\n  c: 1\n", "a: 1\n  b: 2\n", "a:\n-  b: 1\n   c: 2\n", "a:\n- b: 1\n c: 2\n"],
+    [
+        "a:\n- b\n- c:\n  - d\ne: f\n",
+        "a:\n    b: 1\n  c: 2\n",
+        "- a:\n  - x\n",
+        "a:\n- x\nb: 1\n",
+        "a:\n  - x\n - y\n",
+        "a:\n  b:\n  c: 1\n",
+        "a: 1\n  b: 2\n",
+        "a:\n-  b: 1\n   c: 2\n",
+        "a:\n- b: 1\n c: 2\n",
+    ],
 )
 def test_fast_yaml_path_reads_odd_indentation_as_the_events_do(front_matter):
     assert_read_alike(front_matter)
@@ -1676,7 +1920,9 @@ URL_PART = st.text(st.sampled_from(list("aZ09.-_~/?#&=:@%+;,'[] \t\u00e9")), max
 URLS = st.one_of(
     st.tuples(
         st.sampled_from(["http://", "https://", "HTTP://", "Https://", "ftp://", "javascript:", "//", ""]),
-        st.sampled_from(["example.com", "a.b-c.org", "EXAMPLE.com", "x", "127.0.0.1", "[::1]", "user@host.com", "h\u00e9.com", ""]),
+        st.sampled_from(
+            ["example.com", "a.b-c.org", "EXAMPLE.com", "x", "127.0.0.1", "[::1]", "user@host.com", "h\u00e9.com", ""]
+        ),
         st.sampled_from(["", "", ":80", ":443", ":8080", ":x"]),
         st.sampled_from(["", "/", "/a/b", "/a b", "/caf\u00e9", "//x"]),
         st.sampled_from(["", "?utm_source=x&a=1", "?a=1&fbclid=2", "?", "?x#y"]),
@@ -1723,7 +1969,9 @@ OLD_CLOSING_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 
 
 @THOROUGH
-@given(st.lists(st.sampled_from(["---", "...", "--- x", "----", " ---", "--- ", "...\t", "title: x", "", "a"]), max_size=8))
+@given(
+    st.lists(st.sampled_from(["---", "...", "--- x", "----", " ---", "--- ", "...\t", "title: x", "", "a"]), max_size=8)
+)
 def test_closing_fence_is_found_where_the_multi_line_pattern_finds_it(lines):
     text = "---\n" + "\n".join(lines)
     rest = text[4:]
@@ -1732,7 +1980,7 @@ def test_closing_fence_is_found_where_the_multi_line_pattern_finds_it(lines):
         with pytest.raises(Rejected):
             parse_module.split_front_matter(text)
     else:
-        assert parse_module.split_front_matter(text) == (rest[: closing.start()], rest[closing.end():])
+        assert parse_module.split_front_matter(text) == (rest[: closing.start()], rest[closing.end() :])
 
 
 @pytest.mark.parametrize(
@@ -1778,7 +2026,16 @@ def test_checked_url_is_the_url_as_given_less_its_user_name_and_password(raw):
 
 
 @THOROUGH
-@given(st.text(st.sampled_from(list("ab \t\n.\u00e9\u0645\u06cc\U0001f469\ufe0f\u200b\u200c\u200d\u200e\u200f\u202a\u202e\u2060\u2066\u2069\u061c\ufeff\u3000")), max_size=20))
+@given(
+    st.text(
+        st.sampled_from(
+            list(
+                "ab \t\n.\u00e9\u0645\u06cc\U0001f469\ufe0f\u200b\u200c\u200d\u200e\u200f\u202a\u202e\u2060\u2066\u2069\u061c\ufeff\u3000"
+            )
+        ),
+        max_size=20,
+    )
+)
 def test_display_text_skips_its_pass_only_when_nothing_is_hidden(text):
     without_formatting = parse_module.INVISIBLE_FORMATTING.sub("", text)
     expected = parse_module.JOINERS.sub(parse_module._joiner_that_joins, without_formatting)

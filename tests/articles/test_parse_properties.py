@@ -22,10 +22,52 @@ TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=40)
 # Pieces of the file format and of YAML, so generated front matter is often nearly valid.
 YAML_PIECES = st.sampled_from(
     [
-        "\n", "  ", "- ", ": ", "[", "]", "{", "}", ", ", "'", '"', "#", "&a ", "*a", "!!str ", "!x ", "? ",
-        "|\n", ">\n", "---", "...", "%TAG ! tag:x,2000:\n", "\\0", "\\x07", "\\u2028", "\x00", "\t", "\r\n",
-        "title", "webUrl", "sourceUrl", "quality", "topics", "images", "related", "provider", "url", "domain",
-        "https://example.com/a", "javascript:alert(1)", "2024-01-01T00:00:00Z", "true", "null", "~", "-1", "1:30",
+        "\n",
+        "  ",
+        "- ",
+        ": ",
+        "[",
+        "]",
+        "{",
+        "}",
+        ", ",
+        "'",
+        '"',
+        "#",
+        "&a ",
+        "*a",
+        "!!str ",
+        "!x ",
+        "? ",
+        "|\n",
+        ">\n",
+        "---",
+        "...",
+        "%TAG ! tag:x,2000:\n",
+        "\\0",
+        "\\x07",
+        "\\u2028",
+        "\x00",
+        "\t",
+        "\r\n",
+        "title",
+        "webUrl",
+        "sourceUrl",
+        "quality",
+        "topics",
+        "images",
+        "related",
+        "provider",
+        "url",
+        "domain",
+        "https://example.com/a",
+        "javascript:alert(1)",
+        "2024-01-01T00:00:00Z",
+        "true",
+        "null",
+        "~",
+        "-1",
+        "1:30",
     ]
 )
 YAMLISH_TEXT = st.one_of(TEXT, st.lists(st.one_of(YAML_PIECES, TEXT), max_size=40).map("".join))
@@ -35,9 +77,32 @@ FRONT_MATTER_TEXT = st.one_of(
 )
 
 ARTICLE_KEYS = [
-    "title", "excerpt", "category", "type", "webUrl", "originalUrl", "ampWebUrl", "cdnAmpWebUrl", "sourceUrl", "ampUrl",
-    "cdnAmpUrl", "publishedDateTime", "quality", "heat", "published", "provider", "topics", "images", "related", "secured",
-    "url", "width", "height", "isCached", "name", "domain",
+    "title",
+    "excerpt",
+    "category",
+    "type",
+    "webUrl",
+    "originalUrl",
+    "ampWebUrl",
+    "cdnAmpWebUrl",
+    "sourceUrl",
+    "ampUrl",
+    "cdnAmpUrl",
+    "publishedDateTime",
+    "quality",
+    "heat",
+    "published",
+    "provider",
+    "topics",
+    "images",
+    "related",
+    "secured",
+    "url",
+    "width",
+    "height",
+    "isCached",
+    "name",
+    "domain",
 ]
 KEYS = st.one_of(st.sampled_from(ARTICLE_KEYS), TEXT)
 SCALARS = st.one_of(
@@ -48,10 +113,24 @@ SCALARS = st.one_of(
     TEXT,
     st.sampled_from(
         [
-            "https://example.com/a?utm_source=x#f", "HTTP://WWW.Example.com", "javascript:alert(1)", "/relative",
-            "data:text/html,x", "2024-01-22T16:27:00Z", "2024-01-22T16:27:00", "1500-01-01", "example.com", "a\x00b",
-            "https://u:p@example.com/a", "https://@Bücher.example/a", "xn--bcher-kva.example", "xn--zz.example",
-            "WWW.Bücher.example", "\u202eevil\u200b", "\u200d👩\u200d💻\u200c", "\u0645\u06cc\u200c\u062e",
+            "https://example.com/a?utm_source=x#f",
+            "HTTP://WWW.Example.com",
+            "javascript:alert(1)",
+            "/relative",
+            "data:text/html,x",
+            "2024-01-22T16:27:00Z",
+            "2024-01-22T16:27:00",
+            "1500-01-01",
+            "example.com",
+            "a\x00b",
+            "https://u:p@example.com/a",
+            "https://@Bücher.example/a",
+            "xn--bcher-kva.example",
+            "xn--zz.example",
+            "WWW.Bücher.example",
+            "\u202eevil\u200b",
+            "\u200d👩\u200d💻\u200c",
+            "\u0645\u06cc\u200c\u062e",
         ]
     ),
 )
@@ -152,7 +231,9 @@ def test_arbitrary_mapping_gives_an_article_or_problems(mapping):
 
 @BOUNDED
 @given(ARTICLE_MAPPINGS)
-@example({**VALID_BASE, "ampWebUrl": "HTTP://0", "images": [{"url": "HTTPS://img.example.com/A.jpg"}]})  # found by hypothesis
+@example(
+    {**VALID_BASE, "ampWebUrl": "HTTP://0", "images": [{"url": "HTTPS://img.example.com/A.jpg"}]}
+)  # found by hypothesis
 def test_arbitrary_mapping_written_as_a_file_gives_an_article_or_problems(mapping):
     data = ("---\n" + yaml.safe_dump(mapping, allow_unicode=True, sort_keys=False) + "---\n").encode("utf-8")
     result = parse_bytes(data, source_path=PATH)
@@ -172,11 +253,15 @@ class Pairs(list):
 
 
 PAIR_KEYS = st.sampled_from(["a", "b", "url", "title", "true", "True", "null", "NULL", "1"])
-PAIR_SCALARS = st.one_of(st.integers(-5, 5), st.sampled_from(["x", "two words", "'quoted'", '"double"', "https://e.example/a"]))
+PAIR_SCALARS = st.one_of(
+    st.integers(-5, 5), st.sampled_from(["x", "two words", "'quoted'", '"double"', "https://e.example/a"])
+)
 PAIR_TREES = st.recursive(
     PAIR_SCALARS,
-    lambda children: st.lists(st.tuples(PAIR_KEYS, children), min_size=1, max_size=4).map(Pairs)
-    | st.lists(children, min_size=1, max_size=3),
+    lambda children: (
+        st.lists(st.tuples(PAIR_KEYS, children), min_size=1, max_size=4).map(Pairs)
+        | st.lists(children, min_size=1, max_size=3)
+    ),
     max_leaves=14,
 )
 PAIR_DOCUMENTS = st.lists(st.tuples(PAIR_KEYS, PAIR_TREES), min_size=1, max_size=5).map(Pairs)
@@ -225,7 +310,7 @@ def render_pairs(document: Pairs, rnd) -> tuple[str, list[tuple[str, int]]]:
         found = []
         if isinstance(value, Pairs):
             survivors: dict = {}  # as a reader's mapping holds them: the first key, the last value
-            for (key, child), line in zip(value, key_lines[id(value)]):
+            for (key, child), line in zip(value, key_lines[id(value)], strict=True):
                 resolved = parse_module._plain_scalar(key)
                 if resolved in survivors:
                     found.append((parse_module._key_name(key), line))
@@ -269,4 +354,7 @@ def test_both_readers_agree_on_repeated_keys(document, rnd):
     result = parse_bytes(f"---\n{front_matter}---\n".encode(), source_path=PATH)
     for key, line in slow.repeated if isinstance(slow, RepeatedKeys) else ():
         assert result.article is None
-        assert re.search(rf"(?:^|; ){re.escape(key)} is given more than once \(again at lines? [0-9, ]*\b{line}\b", result.message.split(": rejected: ", 1)[1])
+        assert re.search(
+            rf"(?:^|; ){re.escape(key)} is given more than once \(again at lines? [0-9, ]*\b{line}\b",
+            result.message.split(": rejected: ", 1)[1],
+        )

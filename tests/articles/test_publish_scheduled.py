@@ -33,12 +33,23 @@ def test_publishes_what_is_due_and_audits_it(make_article):
     output = run()
 
     assert output == "publish_scheduled: published 1 article.\n"
-    published = {a.pk: (a.is_published, a.scheduled_publish_at, a.published_set_by_editor) for a in Article.objects.all()}
-    assert published == {due.pk: (True, None, True), later.pk: (False, later.scheduled_publish_at, False),
-                         unscheduled.pk: (False, None, False)}
+    published = {
+        a.pk: (a.is_published, a.scheduled_publish_at, a.published_set_by_editor) for a in Article.objects.all()
+    }
+    assert published == {
+        due.pk: (True, None, True),
+        later.pk: (False, later.scheduled_publish_at, False),
+        unscheduled.pk: (False, None, False),
+    }
     change = EditorialChange.objects.get()
     assert (change.article_id, change.field, change.old_value, change.new_value, change.user, change.via) == (
-        due.pk, "is_published", False, True, None, "schedule")
+        due.pk,
+        "is_published",
+        False,
+        True,
+        None,
+        "schedule",
+    )
 
 
 def test_is_idempotent(make_article):
@@ -79,4 +90,6 @@ def test_an_article_scheduled_by_an_editor_is_published_at_its_time(make_article
     assert run() == "publish_scheduled: published 1 article.\n"
 
     assert [(c.field, c.user_id, c.via) for c in EditorialChange.objects.order_by("id")] == [
-        ("scheduled_publish_at", editor.pk, "admin"), ("is_published", None, "schedule")]
+        ("scheduled_publish_at", editor.pk, "admin"),
+        ("is_published", None, "schedule"),
+    ]

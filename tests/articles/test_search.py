@@ -67,8 +67,11 @@ def found_by(client, api, query: str) -> set[str]:
 def rates():
     """Three published articles with the query words in different fields."""
     return {
-        "held": site_data.article(title="Rates held steady", excerpt="The central bank met on Thursday.",
-                                  body="Inflation is falling across the region."),
+        "held": site_data.article(
+            title="Rates held steady",
+            excerpt="The central bank met on Thursday.",
+            body="Inflation is falling across the region.",
+        ),
         "rise": site_data.article(title="Rates rise again", excerpt="Borrowing costs more.", body="Markets shrugged."),
         "budget": site_data.article(title="Council votes on budget", excerpt="A late session.", body="No surprises."),
     }
@@ -183,21 +186,24 @@ def test_q_is_documented_in_the_schema_with_its_ordering(api):
 # --- Input that matches nothing, or is hostile ----------------------------------------------
 
 
-@pytest.mark.parametrize("query", [
-    "!!! ??? ...",  # punctuation: no word at all
-    "& | ! <-> :* ( )",  # tsquery operators
-    '"',  # an unclosed quote
-    "- or -",
-    "zebra\x00crossing",  # NUL
-    "x" * MAX_QUERY_LENGTH,  # as long as allowed, one word
-    "x " * (MAX_QUERY_LENGTH // 2),  # as long as allowed, a hundred words
-    "' OR 1=1 --",
-    '<script>alert("x")</script>',
-    "%",
-    "_",
-    "\\",
-    "日本語",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "!!! ??? ...",  # punctuation: no word at all
+        "& | ! <-> :* ( )",  # tsquery operators
+        '"',  # an unclosed quote
+        "- or -",
+        "zebra\x00crossing",  # NUL
+        "x" * MAX_QUERY_LENGTH,  # as long as allowed, one word
+        "x " * (MAX_QUERY_LENGTH // 2),  # as long as allowed, a hundred words
+        "' OR 1=1 --",
+        '<script>alert("x")</script>',
+        "%",
+        "_",
+        "\\",
+        "日本語",
+    ],
+)
 def test_hostile_or_empty_queries_answer_200_and_find_nothing(client, api, rates, query):
     assert found_by(client, api, query) == set()
 
@@ -229,13 +235,17 @@ def test_a_query_over_the_limit_is_refused_politely(client, api, rates):
 # --- Cost -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("address, most", [
-    ("/search/?q=story", 4),  # the catalogue's last change (ETag), the page, its topics, its images
-    ("/search/?q=story+-nothing+or+report", 4),
-    ("/api/v1/articles/?q=story&page_size=2", 1),  # the page, nested lists included
-])
-def test_search_costs_the_same_few_queries_whatever_the_catalogue_size(client, settings, address, most,
-                                                                        django_assert_max_num_queries):
+@pytest.mark.parametrize(
+    "address, most",
+    [
+        ("/search/?q=story", 4),  # the catalogue's last change (ETag), the page, its topics, its images
+        ("/search/?q=story+-nothing+or+report", 4),
+        ("/api/v1/articles/?q=story&page_size=2", 1),  # the page, nested lists included
+    ],
+)
+def test_search_costs_the_same_few_queries_whatever_the_catalogue_size(
+    client, settings, address, most, django_assert_max_num_queries
+):
     settings.NEWSDESK_SITE_PAGE_SIZE = 2
     site_data.catalogue(3)
     with django_assert_max_num_queries(most) as small:
@@ -251,12 +261,20 @@ if ON_POSTGRESQL:
     def test_postgresql_finds_matches_through_the_gin_index():
         # A catalogue large enough that the planner would not rather read the whole table.
         provider = site_data.provider()
-        Article.objects.bulk_create([
-            Article(source_key=f"https://example.com/filler/{n}", url=f"https://example.com/filler/{n}",
-                    slug=f"filler-{n}", title=f"Council meeting {n}", body="Minutes of the meeting. " * 20,
-                    is_published=n % 2 == 0, provider=provider)
-            for n in range(3_000)
-        ])
+        Article.objects.bulk_create(
+            [
+                Article(
+                    source_key=f"https://example.com/filler/{n}",
+                    url=f"https://example.com/filler/{n}",
+                    slug=f"filler-{n}",
+                    title=f"Council meeting {n}",
+                    body="Minutes of the meeting. " * 20,
+                    is_published=n % 2 == 0,
+                    provider=provider,
+                )
+                for n in range(3_000)
+            ]
+        )
         comets = [site_data.article(title=f"Comet sighting {n}") for n in range(3)]
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE articles_article")

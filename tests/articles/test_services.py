@@ -16,10 +16,24 @@ pytestmark = pytest.mark.django_db
 CHANGES = pytest.mark.parametrize(
     "action, arguments, field, lock, before, after",
     [
-        pytest.param(services.article_publish, {}, "is_published", "published_set_by_editor", False, True, id="publish"),
-        pytest.param(services.article_unpublish, {}, "is_published", "published_set_by_editor", True, False, id="unpublish"),
-        pytest.param(services.article_set_quality, {"quality": 90}, "quality", "quality_set_by_editor", 50, 90, id="quality"),
-        pytest.param(services.article_set_quality, {"quality": None}, "quality", "quality_set_by_editor", 50, None, id="clear-quality"),
+        pytest.param(
+            services.article_publish, {}, "is_published", "published_set_by_editor", False, True, id="publish"
+        ),
+        pytest.param(
+            services.article_unpublish, {}, "is_published", "published_set_by_editor", True, False, id="unpublish"
+        ),
+        pytest.param(
+            services.article_set_quality, {"quality": 90}, "quality", "quality_set_by_editor", 50, 90, id="quality"
+        ),
+        pytest.param(
+            services.article_set_quality,
+            {"quality": None},
+            "quality",
+            "quality_set_by_editor",
+            50,
+            None,
+            id="clear-quality",
+        ),
     ],
 )
 
@@ -36,7 +50,9 @@ def test_change_sets_the_value_and_the_editor_mark(make_article, editor, action,
 
 
 @CHANGES
-def test_change_is_audited_once_with_user_via_old_and_new(make_article, editor, action, arguments, field, lock, before, after):
+def test_change_is_audited_once_with_user_via_old_and_new(
+    make_article, editor, action, arguments, field, lock, before, after
+):
     article = make_article(**{field: before})
 
     action(article=article, user=editor, via=EditorialChange.Via.ADMIN, **arguments)
@@ -47,7 +63,9 @@ def test_change_is_audited_once_with_user_via_old_and_new(make_article, editor, 
 
 
 @CHANGES
-def test_setting_the_current_value_is_not_audited_but_marks_it(make_article, editor, action, arguments, field, lock, before, after):
+def test_setting_the_current_value_is_not_audited_but_marks_it(
+    make_article, editor, action, arguments, field, lock, before, after
+):
     article = make_article(**{field: after})
 
     action(article=article, user=editor, **arguments)
@@ -94,7 +112,9 @@ def test_set_quality_accepts_the_bounds(make_article, editor, quality):
     assert Article.objects.get(pk=article.pk).quality == quality
 
 
-def test_a_committed_change_is_logged_with_who_what_and_the_old_value(make_article, editor, caplog, django_capture_on_commit_callbacks):
+def test_a_committed_change_is_logged_with_who_what_and_the_old_value(
+    make_article, editor, caplog, django_capture_on_commit_callbacks
+):
     article = make_article(quality=40)
 
     with caplog.at_level(logging.INFO, logger="newsdesk.editorial"):
@@ -103,7 +123,13 @@ def test_a_committed_change_is_logged_with_who_what_and_the_old_value(make_artic
 
     [record] = editorial_records(caplog)
     assert record.getMessage() == "quality set to 75 on 1 article(s) by editor via api"
-    assert (record.field, record.new_value, record.article_count, record.user, record.via) == ("quality", 75, 1, "editor", "api")
+    assert (record.field, record.new_value, record.article_count, record.user, record.via) == (
+        "quality",
+        75,
+        1,
+        "editor",
+        "api",
+    )
     assert record.articles == [{"id": article.pk, "old_value": 40}]
 
 
@@ -138,8 +164,9 @@ def remembered_file(article, content_hash="abc123"):
     from articles.models import SourceFile
 
     Article.objects.filter(pk=article.pk).update(content_hash="fingerprint")
-    return SourceFile.objects.create(path=f"/feed/{article.pk}.md", content_hash=content_hash, article=article,
-                                     imported_at=timezone.now())
+    return SourceFile.objects.create(
+        path=f"/feed/{article.pk}.md", content_hash=content_hash, article=article, imported_at=timezone.now()
+    )
 
 
 @pytest.mark.parametrize("via, forgotten", [(EditorialChange.Via.ADMIN, True), (EditorialChange.Via.IMPORT, False)])
@@ -155,7 +182,11 @@ def test_a_content_change_is_audited_and_forgets_the_files_fingerprints_unless_t
     changes = {change.field: change for change in EditorialChange.objects.all()}
     assert set(changes) == {"title", "body"}
     assert (changes["title"].old_value, changes["title"].new_value, changes["title"].user, changes["title"].via) == (
-        "Before", "After", editor, via)
+        "Before",
+        "After",
+        editor,
+        via,
+    )
     assert changes["body"].new_value.startswith("8 characters, sha256 ")
     source_file.refresh_from_db()
     stored = Article.objects.get(pk=article.pk)
@@ -184,7 +215,9 @@ def test_a_new_fingerprint_written_with_the_content_is_kept(make_article, editor
     assert Article.objects.get(pk=article.pk).content_hash == "the-posted-content"
 
 
-def test_a_content_change_costs_the_same_queries_for_one_article_or_many(make_article, editor, django_assert_num_queries):
+def test_a_content_change_costs_the_same_queries_for_one_article_or_many(
+    make_article, editor, django_assert_num_queries
+):
     def change(articles):
         with services.articles_content_update(articles=[a.pk for a in articles], user=editor, via="admin"):
             Article.objects.filter(pk__in=[a.pk for a in articles]).update(title="Changed", heat=7)

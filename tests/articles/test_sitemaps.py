@@ -60,7 +60,15 @@ def test_empty_catalogue_sitemaps_are_valid_and_empty(client):
     assert locations(client.get("/sitemap-articles.xml")) == []
 
 
-@pytest.mark.parametrize("address", ["/sitemap-nothing.xml", "/sitemap-articles.xml?p=abc", "/sitemap-articles.xml?p=0", "/sitemap-articles.xml?p=99999"])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/sitemap-nothing.xml",
+        "/sitemap-articles.xml?p=abc",
+        "/sitemap-articles.xml?p=0",
+        "/sitemap-articles.xml?p=99999",
+    ],
+)
 def test_unknown_sections_and_junk_pages_are_404(client, address):
     site_data.article()
     assert client.get(address).status_code == 404

@@ -2,7 +2,7 @@
 
 import json
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 
 import pytest
@@ -193,7 +193,7 @@ def test_article_page_shows_everything_about_the_article(client):
         ),
         by=site_data.provider("bbc.co.uk", "BBC"),
         url="https://bbc.co.uk/news/main-story",
-        published_at=datetime(2024, 3, 5, 9, 30, tzinfo=timezone.utc),
+        published_at=datetime(2024, 3, 5, 9, 30, tzinfo=UTC),
     )
     response = client.get(f"/articles/{article.slug}/")
     assert response.status_code == 200
@@ -314,7 +314,13 @@ def test_script_in_title_excerpt_body_and_related_text_is_escaped_or_removed(cli
         related=({"title": f"Related {XSS}", "excerpt": f"Related excerpt {XSS}"},),
     )
     topic_page = site_data.topic(f"Topic {XSS}").get_absolute_url()
-    for address in (article.get_absolute_url(), "/", "/search/?q=Title", topic_page, article.provider.get_absolute_url()):
+    for address in (
+        article.get_absolute_url(),
+        "/",
+        "/search/?q=Title",
+        topic_page,
+        article.provider.get_absolute_url(),
+    ):
         response = client.get(address)
         text = response.content.decode()
         elements = page(response)
@@ -329,7 +335,15 @@ def test_script_in_title_excerpt_body_and_related_text_is_escaped_or_removed(cli
 
 
 @pytest.mark.parametrize(
-    "bad_url", ["javascript:alert(1)", " JavaScript:alert(1)", "java\tscript:alert(1)", "data:text/html,<script>x</script>", "vbscript:x", "//"]
+    "bad_url",
+    [
+        "javascript:alert(1)",
+        " JavaScript:alert(1)",
+        "java\tscript:alert(1)",
+        "data:text/html,<script>x</script>",
+        "vbscript:x",
+        "//",
+    ],
 )
 def test_non_http_urls_never_become_links_or_images(client, bad_url):
     logo_provider = site_data.provider("bad.example", "Bad Logo News", logo_url=bad_url)
@@ -352,7 +366,9 @@ def test_non_http_urls_never_become_links_or_images(client, bad_url):
 
 
 def test_provider_logo_path_is_resolved_against_the_provider_site(client):
-    provider = site_data.provider("engadget.com", "Engadget", logo_url="/assets/images/engadget-50x50.jpg", logo_width=50, logo_height=50)
+    provider = site_data.provider(
+        "engadget.com", "Engadget", logo_url="/assets/images/engadget-50x50.jpg", logo_width=50, logo_height=50
+    )
     article = site_data.article(by=provider)
     for address in (provider.get_absolute_url(), article.get_absolute_url()):
         assert "https://engadget.com/assets/images/engadget-50x50.jpg" in page(client.get(address)).srcs()
@@ -419,8 +435,14 @@ def test_listing_pages_have_titles_descriptions_canonicals_and_feed_links(client
     article = site_data.article(topics=("Space",), by=site_data.provider("nasa.gov", "NASA"))
     cases = {
         "/": ("Latest news", ["/feeds/rss/", "/feeds/atom/", "/feeds/json/"]),
-        "/topics/space/": ("Space", ["/topics/space/feeds/rss/", "/topics/space/feeds/atom/", "/topics/space/feeds/json/"]),
-        "/providers/nasa-gov/": ("NASA", ["/providers/nasa-gov/feeds/rss/", "/providers/nasa-gov/feeds/atom/", "/providers/nasa-gov/feeds/json/"]),
+        "/topics/space/": (
+            "Space",
+            ["/topics/space/feeds/rss/", "/topics/space/feeds/atom/", "/topics/space/feeds/json/"],
+        ),
+        "/providers/nasa-gov/": (
+            "NASA",
+            ["/providers/nasa-gov/feeds/rss/", "/providers/nasa-gov/feeds/atom/", "/providers/nasa-gov/feeds/json/"],
+        ),
         article.get_absolute_url(): (article.title, ["/feeds/rss/", "/feeds/atom/", "/feeds/json/"]),
     }
     for address, (title, feeds) in cases.items():
@@ -432,7 +454,11 @@ def test_listing_pages_have_titles_descriptions_canonicals_and_feed_links(client
         assert elements.all("link", rel="canonical")[0]["href"] == f"http://testserver{address}"
         alternates = elements.all("link", rel="alternate")
         assert [link["href"] for link in alternates] == feeds, address
-        assert [link["type"] for link in alternates] == ["application/rss+xml", "application/atom+xml", "application/feed+json"]
+        assert [link["type"] for link in alternates] == [
+            "application/rss+xml",
+            "application/atom+xml",
+            "application/feed+json",
+        ]
 
 
 def test_search_and_404_pages_are_not_indexed(client):
@@ -553,7 +579,9 @@ def test_search_pagination_keeps_the_query(client, settings):
 # --- Methods and errors ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("address", ["/", "/search/?q=a", "/articles/x/", "/topics/x/", "/providers/x/", "/feeds/rss/", "/feeds/json/"])
+@pytest.mark.parametrize(
+    "address", ["/", "/search/?q=a", "/articles/x/", "/topics/x/", "/providers/x/", "/feeds/rss/", "/feeds/json/"]
+)
 def test_pages_refuse_writes(client, address):
     assert client.post(address).status_code == 405
 
@@ -638,7 +666,9 @@ def test_an_import_and_an_admin_edit_change_the_validators(
 
 def test_a_forged_validator_never_turns_a_hidden_page_into_a_304(client):
     site_data.article()
-    hidden = site_data.article(published=False, topics=("Embargoed",), by=site_data.provider("hidden.example", "Hidden"))
+    hidden = site_data.article(
+        published=False, topics=("Embargoed",), by=site_data.provider("hidden.example", "Hidden")
+    )
     forged = {"If-Modified-Since": "Fri, 01 Jan 2100 00:00:00 GMT", "If-None-Match": "*"}
     for address in (
         hidden.get_absolute_url(),
@@ -675,7 +705,9 @@ def count_queries(client, address: str) -> int:
 
 
 @pytest.mark.parametrize("kind", ["home", "article", "topic", "provider", "search", "home page 2"])
-def test_every_page_costs_the_same_few_queries_whatever_the_catalogue_size(client, settings, kind, django_assert_max_num_queries):
+def test_every_page_costs_the_same_few_queries_whatever_the_catalogue_size(
+    client, settings, kind, django_assert_max_num_queries
+):
     settings.NEWSDESK_SITE_PAGE_SIZE = 5
 
     def address(articles) -> str:

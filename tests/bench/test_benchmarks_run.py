@@ -17,18 +17,28 @@ from tests.conftest import require_tool
 
 PROJECT = Path(__file__).resolve().parents[2]
 BENCH = PROJECT / "bench"
-# A developer's shell: none of the suite's own settings (pytest.ini's env, the suite's database).
+# A developer's shell: none of the suite's own settings (pyproject.toml's env, the suite's database).
 OWN_SETTINGS = re.compile(r"^(DJANGO_|NEWSDESK_|DATABASE_|REDIS_URL|GUNICORN_|PYTEST|API_BENCH)")
 LOAD_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/newsdesk_load_smoke"
 
 BENCHMARKS = {
-    "import": (["import_bench.py", "--n", "60"], {}, ["floor (CSafeLoader", "import_articles, unchanged tree:", "ratio re-import / import:"]),
+    "import": (
+        ["import_bench.py", "--n", "60"],
+        {},
+        ["floor (CSafeLoader", "import_articles, unchanged tree:", "ratio re-import / import:"],
+    ),
     "admin": (["admin_bench.py", "--small", "20", "--large", "40", "--runs", "1"], {}, ["default list:"]),
     "search": (["search_bench.py", "--articles", "200", "--repeat", "1", "--directory", "{tmp}"], {}, ["overall"]),
-    "api": (["api_bench.py", "--articles", "200", "--duration", "1", "--rounds", "1"], {},
-            ["list / ceiling:", "ceiling"]),
-    "load": (["load.py", "--n", "200", "--import-n", "200", "--seconds", "3"], {"DATABASE_URL": LOAD_DATABASE_URL},
-             ["3: Redis killed", "import during the run: finished"]),
+    "api": (
+        ["api_bench.py", "--articles", "200", "--duration", "1", "--rounds", "1"],
+        {},
+        ["list / ceiling:", "ceiling"],
+    ),
+    "load": (
+        ["load.py", "--n", "200", "--import-n", "200", "--seconds", "3"],
+        {"DATABASE_URL": LOAD_DATABASE_URL},
+        ["3: Redis killed", "import during the run: finished"],
+    ),
 }
 
 LOADED_WITH_WRK = {"api", "load"}
@@ -42,8 +52,9 @@ def test_the_benchmark_runs_and_prints_its_figures(name, tmp_path):
     environment = {key: value for key, value in os.environ.items() if not OWN_SETTINGS.match(key)}
     command = [sys.executable, str(BENCH / arguments[0]), *(a.format(tmp=tmp_path) for a in arguments[1:])]
 
-    finished = subprocess.run(command, cwd=tmp_path, env={**environment, **extra_environment},
-                              capture_output=True, text=True, timeout=600)
+    finished = subprocess.run(
+        command, cwd=tmp_path, env={**environment, **extra_environment}, capture_output=True, text=True, timeout=600
+    )
 
     assert finished.returncode == 0, finished.stderr[-3000:]
     for line in expected:

@@ -69,7 +69,10 @@ def axe_violations():
     def check(page) -> list[dict]:
         page.add_script_tag(content=source)
         result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-        return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]} for v in result["violations"]]
+        return [
+            {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+            for v in result["violations"]
+        ]
 
     return check
 

@@ -21,6 +21,7 @@ from tests.browser.conftest import LiveSession
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+
 class Session(LiveSession):
     """An editor's page in the admin."""
 
@@ -66,7 +67,9 @@ def desktop(browser):
     context.close()
 
 
-def test_editor_filters_publishes_scores_and_sees_the_public_page(live_server, browser, desktop, screenshot, desk, catalogue):
+def test_editor_filters_publishes_scores_and_sees_the_public_page(
+    live_server, browser, desktop, screenshot, desk, catalogue
+):
     first, second, third = catalogue
     page = desktop
     admin = Session(page, live_server.url)
@@ -111,7 +114,11 @@ def test_editor_filters_publishes_scores_and_sees_the_public_page(live_server, b
     stored = {a.pk: (a.is_published, a.quality) for a in Article.objects.filter(pk__in=[first.pk, second.pk, third.pk])}
     assert stored == {first.pk: (True, 88), second.pk: (True, 50), third.pk: (False, 50)}
     audited = {(c.article_id, c.field, c.via) for c in EditorialChange.objects.all()}
-    assert audited == {(first.pk, "is_published", "bulk"), (second.pk, "is_published", "bulk"), (first.pk, "quality", "admin")}
+    assert audited == {
+        (first.pk, "is_published", "bulk"),
+        (second.pk, "is_published", "bulk"),
+        (first.pk, "quality", "admin"),
+    }
 
     # The change form shows the audit trail; the dashboard counts the two publications.
     admin.open(f"/admin/articles/article/{first.pk}/change/")
@@ -156,12 +163,13 @@ def long_catalogue():
     """A page of articles as imports make them: long titles, long provider names, several topics, flags."""
     source = provider("metropolitan-police-service.example", "Metropolitan Police Service News and Press Office")
     articles = bulk_articles(40, source=source, topic=topic("Facial recognition technology"), needs_review=True)
-    for article, title in zip(articles, LONG_TITLES * 10):
+    for article, title in zip(articles, LONG_TITLES * 10, strict=False):
         article.title = title
     Article.objects.bulk_update(articles, ["title"])
     more = [topic(name) for name in ("Civil liberties", "Policing and crime", "London")]
-    TaggedTopic.objects.bulk_create([TaggedTopic(content_object=a, tag=t, position=n + 1)
-                                     for a in articles for n, t in enumerate(more)])
+    TaggedTopic.objects.bulk_create(
+        [TaggedTopic(content_object=a, tag=t, position=n + 1) for a in articles for n, t in enumerate(more)]
+    )
     Article.objects.filter(pk=articles[0].pk).update(scheduled_publish_at=timezone.now() + datetime.timedelta(days=2))
     return articles
 
@@ -171,7 +179,9 @@ LINES_OF_EACH_TITLE = """() => [...document.querySelectorAll('#result_list tbody
     const lineHeight = parseFloat(style.lineHeight) || 1.2 * parseFloat(style.fontSize);
     return Math.round(title.getBoundingClientRect().height / lineHeight);
 })"""
-RESULTS_SCROLL_SIDEWAYS = "(() => { const r = document.querySelector('#changelist .results'); return r.scrollWidth > r.clientWidth; })()"
+RESULTS_SCROLL_SIDEWAYS = (
+    "(() => { const r = document.querySelector('#changelist .results'); return r.scrollWidth > r.clientWidth; })()"
+)
 COLUMNS_OUT_OF_VIEW = """() => [...document.querySelectorAll('#result_list thead th, #result_list tbody tr:first-child > *')]
     .filter(cell => cell.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5
                     || cell.scrollWidth > cell.clientWidth + 1)

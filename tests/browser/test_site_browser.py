@@ -131,7 +131,9 @@ def test_site_works_without_javascript(live_server, browser, catalogue):
         assert page.locator("h1").inner_text() == CITING
         page.get_by_role("searchbox", name="Search articles").fill("stratford")
         page.get_by_role("button", name="Search").click()
-        assert page.locator(".card h2").all_inner_texts() == ["Met Police begins deploying live facial recognition cameras in Stratford"]
+        assert page.locator(".card h2").all_inner_texts() == [
+            "Met Police begins deploying live facial recognition cameras in Stratford"
+        ]
     finally:
         context.close()
 
@@ -145,8 +147,14 @@ def axe_page(browser):
         context = browser.new_context(bypass_csp=True, **options)
         contexts.append(context)
         page = context.new_page()
-        page.route(re.compile(r"^https?://(?!localhost|127\.0\.0\.1)"), lambda route: route.fulfill(
-            status=200, content_type="image/svg+xml", body=PLACEHOLDER_IMAGE) if route.request.resource_type == "image" else route.abort())
+        page.route(
+            re.compile(r"^https?://(?!localhost|127\.0\.0\.1)"),
+            lambda route: (
+                route.fulfill(status=200, content_type="image/svg+xml", body=PLACEHOLDER_IMAGE)
+                if route.request.resource_type == "image"
+                else route.abort()
+            ),
+        )
         return page
 
     yield make
@@ -155,7 +163,9 @@ def axe_page(browser):
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_every_page_type_has_no_accessibility_violations(live_server, axe_page, axe_violations, catalogue, django_user_model, scheme):
+def test_every_page_type_has_no_accessibility_violations(
+    live_server, axe_page, axe_violations, catalogue, django_user_model, scheme
+):
     citing = Article.objects.get(title=CITING)
     draft = Article.objects.get(is_draft=True)
     pages = {
@@ -187,7 +197,9 @@ def test_every_page_type_has_no_accessibility_violations(live_server, axe_page, 
     assert axe_violations(desktop) == [], "preview"
 
 
-def test_empty_catalogue_home_is_accessible_and_points_editors_to_the_admin(live_server, axe_page, axe_violations, page, screenshot):
+def test_empty_catalogue_home_is_accessible_and_points_editors_to_the_admin(
+    live_server, axe_page, axe_violations, page, screenshot
+):
     reader = Reader(page, live_server.url)
     reader.open("/")
     assert page.get_by_role("link", name="/admin/").get_attribute("href") == "/admin/"

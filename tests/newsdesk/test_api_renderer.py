@@ -35,7 +35,13 @@ def test_the_bytes_are_drfs_for_any_json_document(data):
 
 @pytest.mark.parametrize(
     "text",
-    ["line\u2028separator", "paragraph\u2029separator", "both \u2028\u2029", "quotes \" and \\ and </script>", "é 中 😀"],
+    [
+        "line\u2028separator",
+        "paragraph\u2029separator",
+        "both \u2028\u2029",
+        'quotes " and \\ and </script>',
+        "é 中 😀",
+    ],
 )
 def test_javascript_line_terminators_are_escaped_like_drf(text):
     rendered = fast({"title": text})

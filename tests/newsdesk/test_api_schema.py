@@ -67,19 +67,51 @@ def test_every_field_is_described(schema):
 def test_the_article_list_documents_every_filter_and_the_pagination(schema):
     parameters = {p["name"] for p in schema["paths"]["/api/v1/articles/"]["get"]["parameters"]}
     assert {
-        "topic", "provider", "published_after", "published_before", "quality_min", "quality_max", "heat_min",
-        "category", "type", "q", "is_published", "ordering", "cursor", "page_size", "fields", "If-None-Match",
+        "topic",
+        "provider",
+        "published_after",
+        "published_before",
+        "quality_min",
+        "quality_max",
+        "heat_min",
+        "category",
+        "type",
+        "q",
+        "is_published",
+        "ordering",
+        "cursor",
+        "page_size",
+        "fields",
+        "If-None-Match",
     } <= parameters
     ordering = next(p for p in schema["paths"]["/api/v1/articles/"]["get"]["parameters"] if p["name"] == "ordering")
     assert set(ordering["schema"]["enum"]) == {
-        f"{sign}{field}" for field in ("published_at", "quality", "heat", "title") for sign in ("", "-")}
+        f"{sign}{field}" for field in ("published_at", "quality", "heat", "title") for sign in ("", "-")
+    }
 
 
 def test_the_article_schema_has_the_documented_fields_and_never_secured(schema):
     properties = schema["components"]["schemas"]["Article"]["properties"]
     assert list(properties) == [
-        "id", "slug", "title", "excerpt", "body", "url", "amp_url", "published_at", "category", "type", "quality",
-        "heat", "is_published", "provider", "topics", "images", "related", "links", "extra",
+        "id",
+        "slug",
+        "title",
+        "excerpt",
+        "body",
+        "url",
+        "amp_url",
+        "published_at",
+        "category",
+        "type",
+        "quality",
+        "heat",
+        "is_published",
+        "provider",
+        "topics",
+        "images",
+        "related",
+        "links",
+        "extra",
     ]
     # Only the ingest body mentions it: it is accepted, kept, and never returned.
     readable = {name: c for name, c in schema["components"]["schemas"].items() if name != "ArticleIngestRequest"}

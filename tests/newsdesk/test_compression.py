@@ -62,8 +62,14 @@ def test_public_responses_are_compressed_and_decode_to_the_same_body(client, cat
 @pytest.mark.parametrize("cache_seconds", [0, 30], ids=["uncached", "cached"])
 def test_conditional_requests_still_get_304_when_compressed(client, catalogue, settings, cache_seconds):
     settings.NEWSDESK_CACHE_SECONDS = cache_seconds
-    for address in ["/", catalogue[0].get_absolute_url(), "/feeds/atom/", "/sitemap.xml", "/api/v1/articles/",
-                    f"/api/v1/articles/{catalogue[0].slug}/"]:
+    for address in [
+        "/",
+        catalogue[0].get_absolute_url(),
+        "/feeds/atom/",
+        "/sitemap.xml",
+        "/api/v1/articles/",
+        f"/api/v1/articles/{catalogue[0].slug}/",
+    ]:
         first = client.get(address, HTTP_ACCEPT_ENCODING="gzip")
         assert first["Content-Encoding"] == "gzip", address
         etag = first["ETag"]

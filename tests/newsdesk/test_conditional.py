@@ -30,11 +30,19 @@ PUBLIC_URL = "https://example.com/news/public"
 @pytest.fixture
 def catalogue(write_article, run_import):
     """A published article and an unpublished draft, both imported from files; topics and providers of their own."""
-    write_article("public.txt", article_text(webUrl=PUBLIC_URL, title="Public story", published=True, topics=["Science"]))
-    write_article("draft.txt", article_text(
-        webUrl=DRAFT_URL, title="Embargoed story", published=False, topics=["Embargoed"],
-        provider={"name": "Hidden Wire", "domain": "hidden.example"},
-    ))
+    write_article(
+        "public.txt", article_text(webUrl=PUBLIC_URL, title="Public story", published=True, topics=["Science"])
+    )
+    write_article(
+        "draft.txt",
+        article_text(
+            webUrl=DRAFT_URL,
+            title="Embargoed story",
+            published=False,
+            topics=["Embargoed"],
+            provider={"name": "Hidden Wire", "domain": "hidden.example"},
+        ),
+    )
     assert run_import(write_article.directory)[0] == 0
     return Article.objects.get(url=PUBLIC_URL), Article.objects.get(url=DRAFT_URL)
 
@@ -79,15 +87,23 @@ def delete(admin_client, obj):
 
 
 def import_a_new_draft(write_article, run_import, **_):
-    write_article("another.txt", article_text(webUrl="https://hidden.example/news/2", published=False, topics=["Secret"]))
+    write_article(
+        "another.txt", article_text(webUrl="https://hidden.example/news/2", published=False, topics=["Secret"])
+    )
     assert run_import(write_article.directory)[0] == 0
 
 
 def reimport_the_changed_draft(write_article, run_import, **_):
-    write_article("draft.txt", article_text(
-        webUrl=DRAFT_URL, title="Embargoed story, corrected", published=False, topics=["Embargoed"],
-        provider={"name": "Hidden Wire", "domain": "hidden.example"},
-    ))
+    write_article(
+        "draft.txt",
+        article_text(
+            webUrl=DRAFT_URL,
+            title="Embargoed story, corrected",
+            published=False,
+            topics=["Embargoed"],
+            provider={"name": "Hidden Wire", "domain": "hidden.example"},
+        ),
+    )
     assert run_import(write_article.directory)[0] == 0
     assert Article.objects.get(url=DRAFT_URL).title == "Embargoed story, corrected"
 
@@ -119,8 +135,14 @@ def delete_the_draft(draft, admin_client, **_):
 @pytest.mark.parametrize(
     "change",
     [
-        import_a_new_draft, reimport_the_changed_draft, score_the_draft, schedule_the_draft,
-        correct_the_draft_in_the_admin, rename_the_drafts_topic, rename_the_drafts_provider, delete_the_draft,
+        import_a_new_draft,
+        reimport_the_changed_draft,
+        score_the_draft,
+        schedule_the_draft,
+        correct_the_draft_in_the_admin,
+        rename_the_drafts_topic,
+        rename_the_drafts_provider,
+        delete_the_draft,
     ],
     ids=lambda change: change.__name__,
 )
@@ -146,15 +168,17 @@ def withdraw_the_public_article(public, editor, **_):
 
 
 def reimport_the_changed_public_article(write_article, run_import, **_):
-    write_article("public.txt", article_text(webUrl=PUBLIC_URL, title="Public story, updated", published=True,
-                                             topics=["Science"]))
+    write_article(
+        "public.txt", article_text(webUrl=PUBLIC_URL, title="Public story, updated", published=True, topics=["Science"])
+    )
     assert run_import(write_article.directory)[0] == 0
 
 
 def reimport_the_public_article_as_withdrawn(write_article, run_import, public, **_):
     # No editor ever touched it: the file decides, and the import is what withdraws it.
-    write_article("public.txt", article_text(webUrl=PUBLIC_URL, title="Public story", published=False,
-                                             topics=["Science"]))
+    write_article(
+        "public.txt", article_text(webUrl=PUBLIC_URL, title="Public story", published=False, topics=["Science"])
+    )
     assert run_import(write_article.directory)[0] == 0
     assert not Article.objects.get(pk=public.pk).is_published
 
@@ -183,9 +207,15 @@ def delete_the_public_article(public, admin_client, **_):
 @pytest.mark.parametrize(
     "change",
     [
-        publish_the_draft, withdraw_the_public_article, reimport_the_changed_public_article,
-        reimport_the_public_article_as_withdrawn, correct_the_public_article_in_the_admin, rename_a_public_topic,
-        rename_a_public_provider, change_an_image_of_the_public_article, delete_the_public_article,
+        publish_the_draft,
+        withdraw_the_public_article,
+        reimport_the_changed_public_article,
+        reimport_the_public_article_as_withdrawn,
+        correct_the_public_article_in_the_admin,
+        rename_a_public_topic,
+        rename_a_public_provider,
+        change_an_image_of_the_public_article,
+        delete_the_public_article,
     ],
     ids=lambda change: change.__name__,
 )
@@ -197,8 +227,14 @@ def test_a_change_readers_see_moves_every_public_validator(
     # and the pages still have something to list.
     site_data.article(topics=("Science",), imported_at=timezone.now())
     before = validators(client)
-    change(public=public, draft=draft, editor=editor, admin_client=admin_client, write_article=write_article,
-           run_import=run_import)
+    change(
+        public=public,
+        draft=draft,
+        editor=editor,
+        admin_client=admin_client,
+        write_article=write_article,
+        run_import=run_import,
+    )
     assert changed_etags(client, before) == PUBLIC_ADDRESSES
 
 
@@ -208,7 +244,11 @@ def test_an_import_that_withdraws_an_article_is_audited(catalogue, write_article
     assert run_import(write_article.directory)[0] == 0
     change = public.editorial_changes.get()
     assert (change.field, change.old_value, change.new_value, change.via, change.user) == (
-        "is_published", True, False, "import", None,
+        "is_published",
+        True,
+        False,
+        "import",
+        None,
     )
 
 
@@ -218,10 +258,15 @@ def test_an_import_that_withdraws_an_article_is_audited(catalogue, write_article
 def test_the_apis_topics_and_providers_say_nothing_of_a_new_draft(api, catalogue, write_article, run_import, settings):
     addresses = ["/api/v1/topics/", "/api/v1/providers/", "/api/v1/articles/"]
     before = {address: api.get(address) for address in addresses}
-    write_article("another.txt", article_text(
-        webUrl="https://secret.example/news/1", published=False, topics=["Secret"],
-        provider={"name": "Secret Wire", "domain": "secret.example"},
-    ))
+    write_article(
+        "another.txt",
+        article_text(
+            webUrl="https://secret.example/news/1",
+            published=False,
+            topics=["Secret"],
+            provider={"name": "Secret Wire", "domain": "secret.example"},
+        ),
+    )
     assert run_import(write_article.directory)[0] == 0
     for address in addresses:
         again = api.get(address, headers={"If-None-Match": before[address]["ETag"]})
@@ -257,4 +302,3 @@ def test_the_validator_is_one_query_of_index_lookups(client, catalogue, admin_cl
     etag = client.get("/")["ETag"]
     with django_assert_num_queries(1):
         assert client.get("/", headers={"If-None-Match": etag}).status_code == 304
-

@@ -46,7 +46,10 @@ def queries():
 
     @contextlib.contextmanager
     def capture():
-        with CaptureQueriesContext(connections[PRIMARY]) as on_primary, CaptureQueriesContext(connections[REPLICA]) as on_replica:
+        with (
+            CaptureQueriesContext(connections[PRIMARY]) as on_primary,
+            CaptureQueriesContext(connections[REPLICA]) as on_replica,
+        ):
             yield {PRIMARY: on_primary, REPLICA: on_replica}
 
     return capture
@@ -57,6 +60,7 @@ def statements(captured) -> list[str]:
 
 
 # --- Routing ------------------------------------------------------------------------------------
+
 
 def test_reads_use_the_primary_outside_a_marked_request():
     assert Article.objects.all().db == PRIMARY
@@ -100,6 +104,7 @@ def test_without_a_replica_the_middleware_steps_aside():
 
 # --- Requests -----------------------------------------------------------------------------------
 
+
 @with_replica
 def test_an_anonymous_page_reads_the_replica(client, queries):
     article = site_data.article(title="Read from the replica")
@@ -117,7 +122,6 @@ def test_an_anonymous_api_list_reads_the_replica(client, queries):
     assert statements(ran[REPLICA])
 
 
-
 @with_replica
 def test_a_pages_validators_come_from_the_database_it_was_rendered_from(client, queries):
     # Else, during replication lag, a page rendered from the replica would carry the primary's newer ETag.
@@ -127,6 +131,7 @@ def test_a_pages_validators_come_from_the_database_it_was_rendered_from(client, 
     assert response.status_code == 200 and response.has_header("ETag")
     assert any("MAX(" in sql for sql in statements(ran[REPLICA]))
     assert not any("MAX(" in sql for sql in statements(ran[PRIMARY]))
+
 
 @with_replica
 def test_a_signed_in_editor_reads_the_primary(admin_client, queries):
@@ -153,7 +158,9 @@ def test_a_write_request_reads_the_primary(client, admin_user, queries):
     article = site_data.article(published=False)
     with queries() as ran:
         response = client.patch(
-            f"/api/v1/articles/{article.slug}/", {"is_published": True}, content_type="application/json",
+            f"/api/v1/articles/{article.slug}/",
+            {"is_published": True},
+            content_type="application/json",
             HTTP_AUTHORIZATION=f"Token {token.key}",
         )
         assert response.status_code == 200 and response.json()["is_published"] is True
@@ -207,8 +214,12 @@ def read_during_an_import_batch(tmp_path, journal_mode: str) -> tuple[str, str |
     database = tmp_path / "catalogue.sqlite3"
     environment = deployment_environment(**PRODUCTION, DATABASE_URL=f"sqlite:///{database}")
     importer = subprocess.Popen(
-        [sys.executable, "-c", IMPORT_BATCH, journal_mode], cwd=PROJECT, env=environment, text=True,
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        [sys.executable, "-c", IMPORT_BATCH, journal_mode],
+        cwd=PROJECT,
+        env=environment,
+        text=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
     )
     try:
         mode = importer.stdout.readline().strip()

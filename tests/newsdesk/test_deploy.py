@@ -1,7 +1,7 @@
 """Production settings: `check --deploy` is silent with the documented variables; static files are hashed and compressed.
 
 Each test starts Django in a fresh process with a deployment's environment: the suite's own
-process runs with pytest.ini's test overrides (plain HTTP, no collected static files).
+process runs with pyproject.toml's test overrides (plain HTTP, no collected static files).
 """
 
 import json
@@ -24,7 +24,7 @@ PRODUCTION = {
 
 
 def deployment_environment(**env: str) -> dict[str, str]:
-    """This process's environment without anything that configures Newsdesk (pytest.ini's test values), plus ``env``."""
+    """This process's environment without anything that configures Newsdesk (pyproject.toml's test values), plus ``env``."""
     inherited = {
         name: value
         for name, value in os.environ.items()
@@ -36,7 +36,12 @@ def deployment_environment(**env: str) -> dict[str, str]:
 def django_process(args: list[str], **env: str) -> subprocess.CompletedProcess:
     """Run ``python *args`` in the project, configured by ``env`` alone."""
     return subprocess.run(
-        [sys.executable, *args], cwd=PROJECT, env=deployment_environment(**env), capture_output=True, text=True, timeout=120
+        [sys.executable, *args],
+        cwd=PROJECT,
+        env=deployment_environment(**env),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -108,4 +113,8 @@ def test_static_files_get_hashed_names_and_are_served_compressed_for_ever(tmp_pa
     assert hashed.startswith("site.") and hashed.endswith(".css") and len(hashed) == len("site.css") + 13
     assert {path.name for path in tmp_path.glob("site*")} == {hashed, f"{hashed}.gz", f"{hashed}.br"}
     forever = "max-age=315360000, public, immutable"
-    assert probe["answers"] == {"br": [200, "br", forever], "gzip": [200, "gzip", forever], "identity": [200, None, forever]}
+    assert probe["answers"] == {
+        "br": [200, "br", forever],
+        "gzip": [200, "gzip", forever],
+        "identity": [200, None, forever],
+    }

@@ -12,7 +12,9 @@ from tests.newsdesk.test_deploy import PRODUCTION, django_process
 
 
 def request_lines(caplog) -> list[dict]:
-    return [json.loads(JsonFormatter().format(record)) for record in caplog.records if record.name == "newsdesk.request"]
+    return [
+        json.loads(JsonFormatter().format(record)) for record in caplog.records if record.name == "newsdesk.request"
+    ]
 
 
 @pytest.mark.django_db
@@ -24,7 +26,11 @@ def test_one_json_line_per_request_with_its_fields(client, caplog):
     assert line["level"] == "INFO" and line["logger"] == "newsdesk.request"
     assert line["message"] == "GET /robots.txt 200"
     assert {key: line[key] for key in ("method", "path", "status", "user", "remote_addr")} == {
-        "method": "GET", "path": "/robots.txt", "status": 200, "user": "anonymous", "remote_addr": "127.0.0.1",
+        "method": "GET",
+        "path": "/robots.txt",
+        "status": 200,
+        "user": "anonymous",
+        "remote_addr": "127.0.0.1",
     }
     assert isinstance(line["duration_ms"], float) and line["duration_ms"] >= 0
 

@@ -84,8 +84,12 @@ def test_the_warning_never_shows_the_redis_password(caplog):
 
 def test_without_redis_configured_no_process_imports_it():
     # ~50 ms of every command's start-up (the unchanged re-import's budget is under a second).
-    script = "import sys, django; django.setup(); import articles.ingest.load, articles.admin; print('redis' in sys.modules)"
+    script = (
+        "import sys, django; django.setup(); import articles.ingest.load, articles.admin; print('redis' in sys.modules)"
+    )
     environment = {"DJANGO_SETTINGS_MODULE": "newsdesk.settings", "DJANGO_SECRET_KEY": "test", "PATH": "/usr/bin:/bin"}
-    result = subprocess.run([sys.executable, "-c", script], env=environment, capture_output=True, text=True, check=True, cwd=PROJECT)
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=environment, capture_output=True, text=True, check=True, cwd=PROJECT
+    )
 
     assert result.stdout.strip() == "False"

@@ -20,7 +20,9 @@ def directives(header: str) -> dict[str, set[str]]:
     return parsed
 
 
-@pytest.mark.parametrize("address", ["/", "/search/?q=x", "/robots.txt", "/feeds/json/", "/sitemap.xml", "/no-such-page/", "/admin/login/"])
+@pytest.mark.parametrize(
+    "address", ["/", "/search/?q=x", "/robots.txt", "/feeds/json/", "/sitemap.xml", "/no-such-page/", "/admin/login/"]
+)
 def test_every_response_has_a_csp_forbidding_inline_script(client, address):
     site_data.article()
     csp = directives(client.get(address)["Content-Security-Policy"])
@@ -46,7 +48,14 @@ def test_error_pages_have_the_csp_too(client, monkeypatch):
 
 def test_pages_contain_no_inline_script_or_style(client):
     article = site_data.article(body="Some *text*")
-    for address in ("/", article.get_absolute_url(), "/topics/science/", "/providers/example-com/", "/search/?q=story", "/nope/"):
+    for address in (
+        "/",
+        article.get_absolute_url(),
+        "/topics/science/",
+        "/providers/example-com/",
+        "/search/?q=story",
+        "/nope/",
+    ):
         html = client.get(address).content.decode()
         for tag in re.findall(r"<script\b[^>]*>", html, re.I):
             assert 'type="application/ld+json"' in tag, (address, tag)  # a data block: not executed
@@ -63,7 +72,9 @@ def test_other_security_headers(client):
 
 
 def test_plain_http_is_redirected_and_https_behind_the_proxy_gets_hsts(client, settings):
-    settings.SECURE_SSL_REDIRECT = True  # the production default; pytest.ini turns it off for the plain-HTTP test client
+    settings.SECURE_SSL_REDIRECT = (
+        True  # the production default; pyproject.toml's pytest section turns it off for the plain-HTTP test client
+    )
     redirect = client.get("/robots.txt")
     assert (redirect.status_code, redirect["Location"]) == (301, "https://testserver/robots.txt")
 

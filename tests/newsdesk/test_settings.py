@@ -19,8 +19,12 @@ def load_settings(**env) -> subprocess.CompletedProcess:
         "'name': str(s.DATABASES['default']['NAME'])}))"
     )
     return subprocess.run(
-        [sys.executable, "-c", code], cwd=PROJECT, env={**environment, "DJANGO_SETTINGS_MODULE": "newsdesk.settings"},
-        capture_output=True, text=True, timeout=60,
+        [sys.executable, "-c", code],
+        cwd=PROJECT,
+        env={**environment, "DJANGO_SETTINGS_MODULE": "newsdesk.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 

@@ -20,7 +20,9 @@ def test_providers_list_with_counts_of_visible_articles(api, editor_api, build_c
     assert as_editor == {"example-com": 5, "bbc-com": 0}
 
 
-def test_a_provider_of_unpublished_articles_only_is_not_shown_to_readers(api, editor_api, build_catalogue, make_article):
+def test_a_provider_of_unpublished_articles_only_is_not_shown_to_readers(
+    api, editor_api, build_catalogue, make_article
+):
     build_catalogue(1)
     hidden = Provider.objects.create(name="Embargoed Wire", domain="embargoed.example", slug="embargoed-example")
     draft = make_article(provider=hidden, is_published=False)

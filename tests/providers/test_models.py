@@ -8,7 +8,15 @@ from providers.models import Provider
 
 
 def provider_form(**changes) -> dict:
-    return {"name": "Bücher", "domain": "bücher.example", "slug": "buecher", "logo_url": "", "logo_width": "", "logo_height": "", **changes}
+    return {
+        "name": "Bücher",
+        "domain": "bücher.example",
+        "slug": "buecher",
+        "logo_url": "",
+        "logo_width": "",
+        "logo_height": "",
+        **changes,
+    }
 
 
 @pytest.mark.django_db
@@ -35,7 +43,9 @@ def test_the_admin_stores_the_ascii_domain_and_refuses_a_second_spelling_of_one(
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert Provider.objects.get().domain == "xn--bcher-kva.example"
 
-    response = admin_client.post(reverse("admin:providers_provider_add"), provider_form(domain="xn--bcher-kva.example", slug="other"))
+    response = admin_client.post(
+        reverse("admin:providers_provider_add"), provider_form(domain="xn--bcher-kva.example", slug="other")
+    )
 
     assert response.status_code == 200
     assert "domain" in response.context["adminform"].form.errors

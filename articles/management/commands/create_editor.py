@@ -25,7 +25,10 @@ class Command(BaseCommand):
         parser.add_argument("username", nargs="?", help="Asked for when omitted (interactive only).")
         parser.add_argument("--email", default="", help="E-mail address of the account.")
         parser.add_argument(
-            "--no-input", "--noinput", action="store_false", dest="interactive",
+            "--no-input",
+            "--noinput",
+            action="store_false",
+            dest="interactive",
             help=f"Ask nothing: the password comes from ${PASSWORD_VARIABLE} (a new account without it cannot log in).",
         )
 
@@ -46,10 +49,16 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError("; ".join(error.messages), returncode=2) from None
         if created:
-            note = "" if user.has_usable_password() else f" It has no password yet: set one with `manage.py changepassword {username}`."
+            note = (
+                ""
+                if user.has_usable_password()
+                else f" It has no password yet: set one with `manage.py changepassword {username}`."
+            )
             self.stdout.write(f"Created editor “{username}” (staff, {EDITORS_GROUP} group).{note}")
         else:
-            self.stdout.write(f"“{username}” is now an editor (staff, {EDITORS_GROUP} group); password {'changed' if password else 'unchanged'}.")
+            self.stdout.write(
+                f"“{username}” is now an editor (staff, {EDITORS_GROUP} group); password {'changed' if password else 'unchanged'}."
+            )
 
     def _ask_password(self) -> str:
         while True:

@@ -19,5 +19,7 @@ class Command(BaseCommand):
         try:
             summary = export_articles(options["directory"])
         except OSError as error:
-            raise CommandError(f"Cannot write to {options['directory']}: {error.strerror or error}", returncode=2) from None
+            raise CommandError(
+                f"Cannot write to {options['directory']}: {error.strerror or error}", returncode=2
+            ) from None
         self.stdout.write(summary.line())

@@ -40,7 +40,10 @@ class Command(BaseCommand):
         )
         parser.add_argument("--batch-size", type=int, default=None, help="Files per transaction (default 500).")
         parser.add_argument(
-            "--workers", type=int, default=None, help="Processes parsing files (default: one per core; 1 = no extra process)."
+            "--workers",
+            type=int,
+            default=None,
+            help="Processes parsing files (default: one per core; 1 = no extra process).",
         )
         parser.add_argument("--no-progress", action="store_true", help="No progress bar, even on a terminal.")
 
@@ -115,7 +118,9 @@ class Command(BaseCommand):
         if summary.counts[REJECTED]:
             problems.append(f"{summary.counts[REJECTED]} of {summary.total} files were rejected")
         if report and report.error:
-            problems.append(f"the report could not be written to {report_path} ({_reason(report.error)}): there is none")
+            problems.append(
+                f"the report could not be written to {report_path} ({_reason(report.error)}): there is none"
+            )
         if problems:
             message = "; ".join(problems)
             raise CommandError(f"{message[0].upper()}{message[1:]}.", returncode=1)
@@ -156,7 +161,9 @@ class _ReportWriter:
             existing = None
         if existing and stat.S_ISDIR(existing.st_mode):
             raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
-        self.partial = path.with_name(f".{path.name}.partial") if existing is None or stat.S_ISREG(existing.st_mode) else None
+        self.partial = (
+            path.with_name(f".{path.name}.partial") if existing is None or stat.S_ISREG(existing.st_mode) else None
+        )
         if self.partial:
             self.stream = open(self.partial, "w", encoding="utf-8")
         else:
