@@ -15,9 +15,9 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.views.decorators.http import require_safe
 
-from newsdesk.conditional import respond_if_modified
 from providers.models import Provider
 
+from .conditional import respond_if_modified
 from .models import Article, Topic
 from .templatetags.public_site import http_url, render_markdown, site_url_of
 from .views import topic_articles

@@ -295,7 +295,7 @@ class Article(models.Model):
             ),
             # The admin dashboard's "imported per day".
             models.Index(fields=["first_imported_at"], name="article_first_imported_idx"),
-            # MAX(imported_at) of what readers see is part of the public pages' validator (newsdesk.conditional).
+            # MAX(imported_at) of what readers see is part of the public pages' validator (articles.conditional).
             models.Index(
                 fields=["imported_at"], condition=models.Q(is_published=True), name="article_published_imported_idx"
             ),
@@ -467,7 +467,7 @@ class EditorialChange(models.Model):
         ordering = ["-changed_at", "-id"]
         indexes = [
             models.Index(fields=["article", "-changed_at"], name="editorial_change_article_idx"),
-            # The latest publication or withdrawal is part of the public pages' validator (newsdesk.conditional).
+            # The latest publication or withdrawal is part of the public pages' validator (articles.conditional).
             models.Index(
                 fields=["changed_at"], condition=models.Q(field="is_published"), name="editorial_publication_idx"
             ),

@@ -19,8 +19,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
-from newsdesk.conditional import conditional_on_catalogue, respond_if_modified
-
+from .conditional import conditional_on_catalogue, respond_if_modified
 from .models import Article, Topic, clean_search_query
 from .templatetags.public_site import http_url, image_src, render_markdown, site_url_of
 

@@ -3,9 +3,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from articles.conditional import respond_if_modified
 from articles.models import Article
 from articles.views import feed_links, listing_page, paged_title
-from newsdesk.conditional import respond_if_modified
 
 from .models import Provider
 

@@ -26,9 +26,9 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from newsdesk.api_errors import error_body
-from newsdesk.api_schema import conditional_get_parameters, error_responses, not_modified_response
-from newsdesk.api_support import ConditionalGetMixin, requested_fields
+from newsdesk.api.errors import error_body
+from newsdesk.api.schema import conditional_get_parameters, error_responses, not_modified_response
+from newsdesk.api.support import ConditionalGetMixin, requested_fields
 
 from ..filters import ORDERING_FIELDS, ArticleFilterSet, can_view_unpublished
 from ..ingest.load import REJECTED, UpdateRefused, import_mapping

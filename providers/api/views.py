@@ -8,8 +8,8 @@ from rest_framework import mixins, viewsets
 
 from articles.api.views import CallerScopeMixin, visible_articles
 from articles.models import correlated_count
-from newsdesk.api_schema import conditional_get_parameters, error_responses, not_modified_response
-from newsdesk.api_support import ConditionalGetMixin
+from newsdesk.api.schema import conditional_get_parameters, error_responses, not_modified_response
+from newsdesk.api.support import ConditionalGetMixin
 
 from ..models import Provider
 from ..views import providers_with_published_articles
