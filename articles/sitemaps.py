@@ -8,10 +8,8 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from providers.views import providers_with_published_articles
-
 from .models import Article
-from .views import topics_with_published_articles
+from .views import providers_with_published_articles, topics_with_published_articles
 
 SLUG_PLACEHOLDER = "slug-placeholder"
 

@@ -19,6 +19,8 @@ from django.utils.cache import patch_cache_control
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
+from providers.models import Provider
+
 from .conditional import conditional_on_catalogue, respond_if_modified
 from .models import Article, Topic, clean_search_query
 from .templatetags.public_site import http_url, image_src, render_markdown, site_url_of
@@ -75,6 +77,11 @@ def topics_with_published_articles():
     (For one topic an EXISTS is slow: PostgreSQL plans it as a hash join over every published article.)
     """
     return Topic.objects.filter(Exists(Article.objects.published().filter(tagged_topics__tag=OuterRef("pk"))))
+
+
+def providers_with_published_articles():
+    """For whole lists (the sitemap); one provider's page checks its own first page of articles instead."""
+    return Provider.objects.filter(Exists(Article.objects.published().filter(provider=OuterRef("pk"))))
 
 
 def topic_articles(topic: Topic):
@@ -179,6 +186,23 @@ def topic_detail(request, slug):
         "feed_title": f"Newsdesk: {topic.name}",
     }
     return respond_if_modified(request, lambda: render(request, "articles/topic_detail.html", context))
+
+
+@require_safe
+def provider_detail(request, slug):
+    provider = get_object_or_404(Provider, slug=slug)
+    page = listing_page(request, Article.objects.published().filter(provider=provider).for_listing())
+    # Before the conditional check, as for topics: a provider of unpublished articles only is not public.
+    if not page.articles:
+        raise Http404("No published article is from this provider.")
+    context = {
+        "provider": provider,
+        "page": page,
+        "title": paged_title(provider.name, page),
+        "feeds": feed_links("provider_", slug=provider.slug),
+        "feed_title": f"Newsdesk: {provider.name}",
+    }
+    return respond_if_modified(request, lambda: render(request, "providers/provider_detail.html", context))
 
 
 @require_safe

@@ -28,7 +28,7 @@ urlpatterns = [
     ),
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("favicon.ico", views.favicon, name="favicon"),
-    path("providers/", include("providers.urls")),
+    path("providers/", include("articles.provider_urls")),
     path("", include("articles.urls")),
 ]
 

@@ -5,9 +5,9 @@ from django.utils.html import format_html
 
 from articles.admin import PublicEditMixin, ValidatedChangeListMixin, article_count_of
 from articles.models import Article
+from articles.views import providers_with_published_articles
 
 from .models import Provider
-from .views import providers_with_published_articles
 
 
 @admin.register(Provider)

@@ -12,10 +12,9 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
-from articles.api.views import ArticleViewSet, TopicViewSet
+from articles.api.views import ArticleViewSet, ProviderViewSet, TopicViewSet
 from newsdesk.api.schema import conditional_get_parameters, error_responses, not_modified_response
 from newsdesk.api.support import ConditionalGetMixin
-from providers.api.views import ProviderViewSet
 
 app_name = "api"
 
