@@ -57,7 +57,6 @@ from .models import (
     Topic,
     correlated_count,
 )
-from .views import topics_with_published_articles
 
 EDITORIAL_FIELDS = ("is_published", "quality", "scheduled_publish_at")
 # The pipeline's: editable by superusers only (the next import of the article's file restores them).
@@ -1199,7 +1198,7 @@ class TopicAdmin(PublicEditMixin, ValidatedChangeListMixin, admin.ModelAdmin):
         return super().get_queryset(request).annotate(article_total=article_count_of(TaggedTopic, "tag"))
 
     def public_objects(self, queryset):
-        return queryset.filter(pk__in=topics_with_published_articles().values("pk"))
+        return queryset.filter(pk__in=Topic.objects.with_articles_in(Article.objects.published()).values("pk"))
 
     @admin.display(description="articles", ordering="article_total")
     def article_count(self, topic):

@@ -15,12 +15,11 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.views.decorators.http import require_safe
 
-from newsdesk.conditional import respond_if_modified
 from providers.models import Provider
 
+from .conditional import respond_if_modified
 from .models import Article, Topic
 from .templatetags.public_site import http_url, render_markdown, site_url_of
-from .views import topic_articles
 
 SITE_NAME = "Newsdesk"
 
@@ -68,9 +67,9 @@ class Channel:
         if self._articles is None:
             articles = Article.objects.published()
             if self.topic:
-                articles = topic_articles(self.topic)
+                articles = articles.for_topic(self.topic)
             if self.provider:
-                articles = articles.filter(provider=self.provider)
+                articles = articles.for_provider(self.provider)
             self._articles = list(articles.for_listing()[: settings.NEWSDESK_FEED_ITEMS])
             for article in self._articles:
                 article.page_url = self.request.build_absolute_uri(article.get_absolute_url())

@@ -24,13 +24,13 @@ import django_filters as filters
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from providers.models import Provider
 
-from .models import Article, TaggedTopic, clean_search_query
+from .models import Article, TaggedTopic, clean_search_query, ordering_for
 
 ORDERING_FIELDS = ("published_at", "quality", "heat", "title")
 ORDERING_LABELS = {
@@ -66,10 +66,7 @@ def ordering_expressions(ordering: str) -> list:
     name = ordering.removeprefix("-")
     if name not in ORDERING_FIELDS:
         raise ValueError(f"unknown ordering {ordering!r}")
-    descending = ordering.startswith("-")
-    nulls = {"nulls_last": True} if Article._meta.get_field(name).null else {}
-    primary = F(name).desc(**nulls) if descending else F(name).asc(**nulls)
-    return [primary, F("id").desc() if descending else F("id").asc()]
+    return list(ordering_for(name, ordering.startswith("-"), nullable=Article._meta.get_field(name).null))
 
 
 class MultipleValueWidget(forms.TextInput):

@@ -2,13 +2,13 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models
-from django.db.models import Case, F, Prefetch, Q, Value, When
-from django.db.models.expressions import Expression
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, Value, When
+from django.db.models.expressions import Expression, OrderBy
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
-from taggit.models import ItemBase, TagBase
+from taggit.models import ItemBase, NaturalKeyManager, TagBase
 
 QUALITY_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
 
@@ -23,8 +23,27 @@ def correlated_count(rows: models.QuerySet, field: str) -> Expression:
     return Coalesce(models.Subquery(counted.values("n")), Value(0), output_field=models.IntegerField())
 
 
+class TopicQuerySet(models.QuerySet):
+    def with_articles_in(self, articles: models.QuerySet):
+        """The topics at least one of ``articles`` is about (``Article.objects.published()``: the public ones).
+
+        For whole lists (the sitemap, the API); one topic's page checks its own first page of articles
+        instead: for one topic an EXISTS is slow (PostgreSQL plans it as a hash join over every article).
+        """
+        return self.filter(Exists(articles.filter(tagged_topics__tag=OuterRef("pk"))))
+
+    def with_article_count(self, articles: models.QuerySet | None = None):
+        """Each topic's ``article_count``: how many of ``articles`` are about it (of every article when None)."""
+        tagged = (
+            TaggedTopic.objects.all() if articles is None else TaggedTopic.objects.filter(content_object__in=articles)
+        )
+        return self.annotate(article_count=correlated_count(tagged, "tag"))
+
+
 class Topic(TagBase):
     """A subject an article is about; names are unique whatever their case."""
+
+    objects = NaturalKeyManager.from_queryset(TopicQuerySet)()
 
     class Meta:
         ordering = ["name"]
@@ -87,16 +106,40 @@ class SearchDocument(Expression):
         return f"{table}.{connection.ops.quote_name('search_document')}", []
 
 
-# Newest first, undated articles after every dated one, on both databases: SQLite sorts NULL as
-# the smallest value, PostgreSQL as the largest unless told (migration 0008 builds PostgreSQL's
-# date indexes in this order, so listings stay index walks).
-NEWEST_FIRST = (F("published_at").desc(nulls_last=True), F("id").desc())
+def ordering_for(field: str, descending: bool, *, nullable: bool = True) -> tuple[OrderBy, OrderBy]:
+    """ORDER BY terms for articles: ``field`` in that direction, then ``id`` in the same direction to break ties.
+
+    Articles without a value (NULL) come after all the others in either direction, on both databases:
+    SQLite sorts NULL as the smallest value, PostgreSQL as the largest unless told.
+    """
+    nulls = {"nulls_last": True} if nullable else {}
+    primary = F(field).desc(**nulls) if descending else F(field).asc(**nulls)
+    return primary, F("id").desc() if descending else F("id").asc()
+
+
+# Newest first, undated articles after every dated one (migration 0008 builds PostgreSQL's date
+# indexes in this order, so listings stay index walks).
+NEWEST_FIRST = ordering_for("published_at", descending=True)
 
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """The one definition of what readers and anonymous API callers may see."""
         return self.filter(is_published=True)
+
+    def visible_to(self, user):
+        """Every article for a user who may view unpublished ones (editors), what is published for anyone else."""
+        from .filters import can_view_unpublished  # filters imports this module
+
+        # Anonymous callers hold no permission: the auth backends need not be asked.
+        editor = user is not None and user.is_authenticated and can_view_unpublished(user)
+        return self if editor else self.published()
+
+    def for_topic(self, topic: Topic):
+        return self.filter(tagged_topics__tag=topic)
+
+    def for_provider(self, provider):
+        return self.filter(provider=provider)
 
     def search(self, query: str):
         """Articles matching ``query``, with the alias ``search_rank`` (higher is more relevant) for ``ranked()``.
@@ -295,7 +338,7 @@ class Article(models.Model):
             ),
             # The admin dashboard's "imported per day".
             models.Index(fields=["first_imported_at"], name="article_first_imported_idx"),
-            # MAX(imported_at) of what readers see is part of the public pages' validator (newsdesk.conditional).
+            # MAX(imported_at) of what readers see is part of the public pages' validator (articles.conditional).
             models.Index(
                 fields=["imported_at"], condition=models.Q(is_published=True), name="article_published_imported_idx"
             ),
@@ -467,7 +510,7 @@ class EditorialChange(models.Model):
         ordering = ["-changed_at", "-id"]
         indexes = [
             models.Index(fields=["article", "-changed_at"], name="editorial_change_article_idx"),
-            # The latest publication or withdrawal is part of the public pages' validator (newsdesk.conditional).
+            # The latest publication or withdrawal is part of the public pages' validator (articles.conditional).
             models.Index(
                 fields=["changed_at"], condition=models.Q(field="is_published"), name="editorial_publication_idx"
             ),

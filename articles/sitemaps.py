@@ -8,10 +8,9 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from providers.views import providers_with_published_articles
+from providers.models import Provider
 
-from .models import Article
-from .views import topics_with_published_articles
+from .models import Article, Topic
 
 SLUG_PLACEHOLDER = "slug-placeholder"
 
@@ -43,12 +42,12 @@ class ArticleSitemap(Sitemap):
 
 class TopicSitemap(Sitemap):
     def items(self):
-        return topics_with_published_articles().order_by("id").only("id", "slug")
+        return Topic.objects.with_articles_in(Article.objects.published()).order_by("id").only("id", "slug")
 
 
 class ProviderSitemap(Sitemap):
     def items(self):
-        return providers_with_published_articles().order_by("id").only("id", "slug")
+        return Provider.objects.with_articles_in(Article.objects.published()).order_by("id").only("id", "slug")
 
 
 SITEMAPS = {"articles": ArticleSitemap, "topics": TopicSitemap, "providers": ProviderSitemap}

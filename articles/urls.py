@@ -15,7 +15,7 @@ urlpatterns = [
     path("topics/<slug:slug>/feeds/rss/", feeds.topic_rss, name="topic_feed_rss"),
     path("topics/<slug:slug>/feeds/atom/", feeds.topic_atom, name="topic_feed_atom"),
     path("topics/<slug:slug>/feeds/json/", feeds.topic_json, name="topic_feed_json"),
-    # Under /providers/ like the provider page; providers.urls matches only "<slug>/", so these fall through to here.
+    # Under /providers/ like the provider page; articles.provider_urls matches only "<slug>/", so these fall through to here.
     path("providers/<slug:slug>/feeds/rss/", feeds.provider_rss, name="provider_feed_rss"),
     path("providers/<slug:slug>/feeds/atom/", feeds.provider_atom, name="provider_feed_atom"),
     path("providers/<slug:slug>/feeds/json/", feeds.provider_json, name="provider_feed_json"),

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -19,8 +18,9 @@ from django.utils.cache import patch_cache_control
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
-from newsdesk.conditional import conditional_on_catalogue, respond_if_modified
+from providers.models import Provider
 
+from .conditional import conditional_on_catalogue, respond_if_modified
 from .models import Article, Topic, clean_search_query
 from .templatetags.public_site import http_url, image_src, render_markdown, site_url_of
 
@@ -68,18 +68,6 @@ def listing_page(request, queryset, *, extra_params: dict | None = None) -> Arti
 
 def paged_title(title: str, page: ArticlePage) -> str:
     return f"{title}, page {page.number}" if page.number > 1 else title
-
-
-def topics_with_published_articles():
-    """For whole lists (the sitemap); one topic's page checks its own first page of articles instead.
-
-    (For one topic an EXISTS is slow: PostgreSQL plans it as a hash join over every published article.)
-    """
-    return Topic.objects.filter(Exists(Article.objects.published().filter(tagged_topics__tag=OuterRef("pk"))))
-
-
-def topic_articles(topic: Topic):
-    return Article.objects.published().filter(tagged_topics__tag=topic)
 
 
 @require_safe
@@ -167,7 +155,7 @@ def _news_article_json_ld(request, article: Article, images: list[dict], source_
 @require_safe
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
-    page = listing_page(request, topic_articles(topic).for_listing())
+    page = listing_page(request, Article.objects.published().for_topic(topic).for_listing())
     # Before the conditional check, so no request (not even one with a forged validator) learns
     # of a topic that only unpublished articles have.
     if not page.articles:
@@ -180,6 +168,23 @@ def topic_detail(request, slug):
         "feed_title": f"Newsdesk: {topic.name}",
     }
     return respond_if_modified(request, lambda: render(request, "articles/topic_detail.html", context))
+
+
+@require_safe
+def provider_detail(request, slug):
+    provider = get_object_or_404(Provider, slug=slug)
+    page = listing_page(request, Article.objects.published().for_provider(provider).for_listing())
+    # Before the conditional check, as for topics: a provider of unpublished articles only is not public.
+    if not page.articles:
+        raise Http404("No published article is from this provider.")
+    context = {
+        "provider": provider,
+        "page": page,
+        "title": paged_title(provider.name, page),
+        "feeds": feed_links("provider_", slug=provider.slug),
+        "feed_title": f"Newsdesk: {provider.name}",
+    }
+    return respond_if_modified(request, lambda: render(request, "providers/provider_detail.html", context))
 
 
 @require_safe

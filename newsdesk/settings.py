@@ -306,7 +306,7 @@ MIDDLEWARE.insert(
 
 # --- REST API --------------------------------------------------------------------------
 # Everything under /api/ answers in JSON, errors included (outermost, so it sees every error).
-MIDDLEWARE = ["newsdesk.api_errors.ApiErrorMiddleware", *MIDDLEWARE]
+MIDDLEWARE = ["newsdesk.api.errors.ApiErrorMiddleware", *MIDDLEWARE]
 
 REST_FRAMEWORK = {
     # Editors authenticate with a token (`python manage.py drf_create_token <user>`) or the admin session.
@@ -316,14 +316,14 @@ REST_FRAMEWORK = {
     ],
     # Reading is open; writing needs the model permission (add_article, change_article).
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"],
-    "DEFAULT_RENDERER_CLASSES": ["newsdesk.api_support.FastJSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["newsdesk.api_support.LimitedJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["newsdesk.api.renderers.FastJSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["newsdesk.api.parsers.LimitedJSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "newsdesk.api_pagination.KeysetCursorPagination",
-    "DEFAULT_THROTTLE_CLASSES": ["newsdesk.api_support.AnonymousRateThrottle"],
-    "DEFAULT_METADATA_CLASS": "newsdesk.api_support.MinimalMetadata",
-    "DEFAULT_SCHEMA_CLASS": "newsdesk.api_schema.ApiAutoSchema",
-    "EXCEPTION_HANDLER": "newsdesk.api_errors.api_exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "newsdesk.api.pagination.KeysetCursorPagination",
+    "DEFAULT_THROTTLE_CLASSES": ["newsdesk.api.support.AnonymousRateThrottle"],
+    "DEFAULT_METADATA_CLASS": "newsdesk.api.support.MinimalMetadata",
+    "DEFAULT_SCHEMA_CLASS": "newsdesk.api.schema.ApiAutoSchema",
+    "EXCEPTION_HANDLER": "newsdesk.api.errors.api_exception_handler",
     # Rate limits count REMOTE_ADDR unless told how many proxies put X-Forwarded-For in front of it.
     "NUM_PROXIES": env_int("NEWSDESK_API_NUM_PROXIES", 0),
 }
@@ -349,7 +349,7 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "newsdesk.api_schema.describe_request_bodies",
+        "newsdesk.api.schema.describe_request_bodies",
     ],
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,

@@ -2,9 +2,9 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
+from articles.conditional import conditional_on_catalogue
 from articles.sitemaps import SITEMAPS
 from newsdesk import health, views
-from newsdesk.conditional import conditional_on_catalogue
 
 admin.site.site_header = "Newsdesk"
 admin.site.site_title = "Newsdesk admin"
@@ -13,7 +13,7 @@ admin.site.index_title = "Catalogue"
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("api/", include("newsdesk.api")),
+    path("api/", include("newsdesk.api.router")),
     path(
         "sitemap.xml",
         conditional_on_catalogue(sitemap_views.index),
@@ -28,7 +28,7 @@ urlpatterns = [
     ),
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("favicon.ico", views.favicon, name="favicon"),
-    path("providers/", include("providers.urls")),
+    path("providers/", include("articles.provider_urls")),
     path("", include("articles.urls")),
 ]
 

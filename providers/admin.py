@@ -7,7 +7,6 @@ from articles.admin import PublicEditMixin, ValidatedChangeListMixin, article_co
 from articles.models import Article
 
 from .models import Provider
-from .views import providers_with_published_articles
 
 
 @admin.register(Provider)
@@ -21,7 +20,7 @@ class ProviderAdmin(PublicEditMixin, ValidatedChangeListMixin, admin.ModelAdmin)
     show_facets = admin.ShowFacets.NEVER
 
     def public_objects(self, queryset):
-        return queryset.filter(pk__in=providers_with_published_articles().values("pk"))
+        return queryset.filter(pk__in=Provider.objects.with_articles_in(Article.objects.published()).values("pk"))
 
     def get_queryset(self, request):
         # Counted in the page's one query, only for the page's providers (see article_count_of).

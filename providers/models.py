@@ -1,8 +1,31 @@
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Count, Exists, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from .domains import normalise_domain
+
+
+class ProviderQuerySet(models.QuerySet):
+    """The article side is passed in (``Article.objects.published()``: what readers see), so that this
+    ground app imports nothing from articles."""
+
+    def with_articles_in(self, articles: models.QuerySet):
+        """The providers of at least one of ``articles``. For whole lists (the sitemap, the API); one
+        provider's page checks its own first page of articles instead."""
+        return self.filter(Exists(articles.filter(provider=OuterRef("pk"))))
+
+    def with_article_count(self, articles: models.QuerySet):
+        """Each provider's ``article_count``: how many of ``articles`` it published.
+
+        A correlated ``COUNT`` through the articles' provider index, not ``annotate(Count(...))`` (a GROUP
+        BY over every article before the page's LIMIT): evaluated only for the rows a page returns.
+        """
+        counted = articles.filter(provider=OuterRef("pk")).order_by().values("provider").annotate(n=Count("*"))
+        return self.annotate(
+            article_count=Coalesce(Subquery(counted.values("n")), Value(0), output_field=models.IntegerField())
+        )
 
 
 class Provider(models.Model):
@@ -24,6 +47,8 @@ class Provider(models.Model):
     logo_width = models.PositiveIntegerField(null=True, blank=True)
     logo_height = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ProviderQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -1,10 +1,11 @@
-"""Articles and topics in the REST API (``/api/v1/articles/``, ``/api/v1/topics/``).
+"""Articles, topics and providers in the REST API (``/api/v1/articles/``, ``/topics/``, ``/providers/``).
 
-Who sees what is decided in ``visible_articles()``, where ``get_queryset()`` and the rows the
-article list and detail read both start: editors (``articles.view_article`` or ``change_article``,
-``CallerScopeMixin.for_editor``) the whole catalogue, everyone else ``Article.objects.published()``.
-Topics and providers follow from it: anyone else sees those of published articles only, counted
-over published articles, as the public pages show them.
+Who sees what is decided by ``Article.objects.visible_to()`` (``get_queryset()``) and, for the
+rows the article list and detail read, ``visible_articles()`` from ``CallerScopeMixin.for_editor``:
+editors (``articles.view_article`` or ``change_article``) the whole catalogue, everyone else
+``Article.objects.published()``. Topics and providers follow from it (their querysets'
+``with_articles_in()`` and ``with_article_count()``): anyone else sees those of published articles
+only, counted over published articles, as the public pages show them.
 Writes need the model permissions (``ArticlePermissions``): ``change_article`` and the editorial
 permission to PATCH, ``add_article`` to POST; they go through ``articles.services`` and the
 importer's loader, like the admin's and ``import_articles``'. A POST of an article already in the
@@ -26,15 +27,15 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from newsdesk.api_errors import error_body
-from newsdesk.api_schema import conditional_get_parameters, error_responses, not_modified_response
-from newsdesk.api_support import ConditionalGetMixin, requested_fields
+from newsdesk.api.errors import error_body
+from newsdesk.api.schema import conditional_get_parameters, error_responses, not_modified_response
+from newsdesk.api.support import ConditionalGetMixin, requested_fields
+from providers.models import Provider
 
 from ..filters import ORDERING_FIELDS, ArticleFilterSet, can_view_unpublished
 from ..ingest.load import REJECTED, UpdateRefused, import_mapping
-from ..models import Article, EditorialChange, TaggedTopic, Topic, correlated_count
+from ..models import Article, EditorialChange, Topic
 from ..services import CONTENT_UPDATE_PERMISSION, article_publish, article_set_quality, article_unpublish
-from ..views import topics_with_published_articles
 from .permissions import ArticlePermissions
 from .rows import article_values, decode_nested
 from .serializers import (
@@ -44,6 +45,7 @@ from .serializers import (
     ArticleIngestSerializer,
     ArticleSerializer,
     IngestResultSerializer,
+    ProviderSerializer,
     TopicSerializer,
     fields_for,
 )
@@ -61,6 +63,7 @@ ARTICLE_SLUG = OpenApiParameter(
     "slug", str, OpenApiParameter.PATH, description="The article's slug (`slug` in its representation)."
 )
 TOPIC_SLUG = OpenApiParameter("slug", str, OpenApiParameter.PATH, description="The topic's slug.")
+PROVIDER_SLUG = OpenApiParameter("slug", str, OpenApiParameter.PATH, description="The provider's slug.")
 
 INGEST_EXAMPLE = {
     "webUrl": "https://example.com/news/2024/rates-held",
@@ -87,11 +90,18 @@ def visible_articles(*, editor: bool) -> QuerySet:
 def visible_topics(*, editor: bool) -> QuerySet:
     """Editors see every topic; everyone else those of published articles (the others' pages are 404s),
     each with ``article_count``: how many of the articles the caller sees are about it."""
-    topics = Topic.objects.all() if editor else topics_with_published_articles()
-    tagged = TaggedTopic.objects.filter(content_object__in=visible_articles(editor=False))
     if editor:
-        tagged = TaggedTopic.objects.all()
-    return topics.annotate(article_count=correlated_count(tagged, "tag"))
+        return Topic.objects.with_article_count()
+    published = visible_articles(editor=False)
+    return Topic.objects.with_articles_in(published).with_article_count(published)
+
+
+def visible_providers(*, editor: bool) -> QuerySet:
+    """Editors see every provider; everyone else those of published articles (the others' pages are 404s),
+    each with ``article_count``: how many of the articles the caller sees it published."""
+    articles = visible_articles(editor=editor)
+    providers = Provider.objects.all() if editor else Provider.objects.with_articles_in(articles)
+    return providers.with_article_count(articles)
 
 
 class CallerScopeMixin:
@@ -181,7 +191,7 @@ class ArticleViewSet(CallerScopeMixin, ConditionalGetMixin, viewsets.GenericView
     http_method_names = ["get", "head", "options", "post", "patch"]
 
     def get_queryset(self):
-        return visible_articles(editor=self.for_editor)
+        return Article.objects.visible_to(self.request.user)
 
     def filter_queryset(self, queryset):
         if not any(name in self.request.query_params for name in ArticleFilterSet.base_filters):
@@ -305,3 +315,34 @@ class TopicViewSet(
 
     def get_queryset(self):
         return visible_topics(editor=self.for_editor).order_by("name", "pk")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List providers",
+        description="Providers by name, with the number of articles visible to you that each published: those "
+        "of published articles, or every provider for editors.",
+        parameters=conditional_get_parameters(),
+        responses={
+            200: ProviderSerializer(many=True),
+            304: not_modified_response(),
+            **error_responses(400, 401, 406, 429),
+        },
+    ),
+    retrieve=extend_schema(
+        summary="Get a provider",
+        description="One provider by slug, with its article count. A provider of no article visible to you is a 404.",
+        parameters=[PROVIDER_SLUG, *conditional_get_parameters()],
+        responses={200: ProviderSerializer, 304: not_modified_response(), **error_responses(401, 404, 406, 429)},
+    ),
+)
+class ProviderViewSet(
+    CallerScopeMixin, ConditionalGetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    lookup_field = "slug"
+    lookup_value_regex = r"[-\w]+"
+    serializer_class = ProviderSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return visible_providers(editor=self.for_editor).order_by("name", "pk")

@@ -5,7 +5,7 @@ the home page there (and last on SQLite). The ordering now says ``NULLS LAST`` (
 in ``articles.models``), and PostgreSQL's descending indexes on nullable columns (the three date
 indexes, the published quality one) are rebuilt so, keeping NULL as the smallest value as SQLite
 does: an index on ``published_at DESC`` cannot serve ``DESC NULLS LAST``. The API's pages say
-the same (``newsdesk.api_pagination``), so every listing stays an index walk.
+the same (``newsdesk.api.pagination``), so every listing stays an index walk.
 SQLite needs no change: its ``DESC`` already puts NULL last, and it cannot store ``NULLS LAST``
 in an index. The model keeps declaring the indexes by field (their names are unchanged), as
 SQLite has them; on PostgreSQL the columns' null order is this migration's.

@@ -1,4 +1,4 @@
-"""The public pages' validators read only what readers see (newsdesk.conditional), each an index's newest entry.
+"""The public pages' validators read only what readers see (articles.conditional), each an index's newest entry.
 
 - ``article_published_imported_idx`` replaces ``article_imported_idx``: the latest import of a
   published article;

@@ -177,7 +177,7 @@ def test_an_unexpected_exception_is_a_json_500_without_a_traceback(db, settings,
 
 
 def test_a_failure_in_rendering_is_a_json_500_too(db, settings, monkeypatch):
-    from newsdesk.api_support import FastJSONRenderer
+    from newsdesk.api.renderers import FastJSONRenderer
 
     def broken(self, data, accepted_media_type=None, renderer_context=None):
         raise ValueError("renderer secret")

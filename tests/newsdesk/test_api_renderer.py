@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from rest_framework.renderers import JSONRenderer
 from rest_framework.utils.serializer_helpers import ReturnDict, ReturnList
 
-from newsdesk.api_support import FastJSONRenderer
+from newsdesk.api.renderers import FastJSONRenderer
 
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers(min_value=-(2**63), max_value=2**64 - 1) | st.text(),

@@ -28,7 +28,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date
 
-from articles.models import Article, EditorialChange, PublicEdit
+from .models import Article, EditorialChange, PublicEdit
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The REST API: one router for every resource, its OpenAPI schema and documentation (issue 6).
+"""The REST API: one router for every resource, its OpenAPI schema and documentation.
 
 Included at ``api/`` by ``newsdesk/urls.py``, so everything here lives under ``/api/v1/``.
 """
@@ -12,10 +12,9 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
-from articles.api.views import ArticleViewSet, TopicViewSet
-from newsdesk.api_schema import conditional_get_parameters, error_responses, not_modified_response
-from newsdesk.api_support import ConditionalGetMixin
-from providers.api.views import ProviderViewSet
+from articles.api.views import ArticleViewSet, ProviderViewSet, TopicViewSet
+from newsdesk.api.schema import conditional_get_parameters, error_responses, not_modified_response
+from newsdesk.api.support import ConditionalGetMixin
 
 app_name = "api"
 

@@ -12,9 +12,9 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.conditional import public_changes_sql
 from articles.models import Article, ArticleImage, PublicEdit
 from articles.services import article_publish, article_schedule_publication, article_set_quality, article_unpublish
-from newsdesk.conditional import public_changes_sql
 from tests.articles import site_data
 from tests.articles.admin_support import form_data
 from tests.articles.test_ordering import query_plan

@@ -1,6 +1,8 @@
+"""The provider pages, at /providers/ (newsdesk/urls.py), in their own ``providers`` namespace."""
+
 from django.urls import path
 
-from providers import views
+from articles import views
 
 app_name = "providers"
 
