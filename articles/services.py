@@ -166,7 +166,7 @@ def articles_set_quality(
 
 def articles_publish_due(*, now: datetime.datetime | None = None) -> EditorialResult:
     """Publish every article whose scheduled time has come (audited as via="schedule"). Idempotent."""
-    due = Article.objects.filter(scheduled_publish_at__lte=now or timezone.now())
+    due = Article.objects.due(now or timezone.now())
     return articles_publish(articles=due, user=None, via=EditorialChange.Via.SCHEDULE)
 
 

@@ -32,15 +32,14 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import DatabaseError, connections, router, transaction
 from django.db.models import NOT_PROVIDED, Case, F, Value, When
-from django.db.models.functions import Lower
 from django.utils import timezone
-from django.utils.text import slugify
 
 from newsdesk.caching import catalogue_changed
 from providers.services import providers_ensure
 
-from ..models import Article, ArticleImage, EditorialChange, RelatedLink, SourceFile, TaggedTopic, Topic
+from ..models import Article, ArticleImage, EditorialChange, RelatedLink, SourceFile, TaggedTopic
 from ..services import articles_content_update, editorial_changes_record
+from ..topics import topics_ensure
 from .files import ArticleFile, Unreadable, find_article_files, iter_article_files, read_article_file  # noqa: F401  (callers find files and import them from here)
 from .rows import (
     ARTICLE_COLUMNS,
@@ -872,58 +871,6 @@ def _apply_editorial_values(
                 for a in targets
                 if existing[a.source_key][field_name] != getattr(a, field_name)
             )
-
-
-def topics_ensure(names: Iterable[str]) -> dict[str, int]:
-    """Return ``{casefolded name: topic id}``, creating missing topics in one insert (case-insensitive)."""
-    wanted: dict[str, str] = {}
-    for name in names:
-        wanted.setdefault(name.casefold(), name)
-    if not wanted:
-        return {}
-
-    # SQLite's LOWER() folds ASCII letters only ("Économie" ≠ "économie"), so topics are also
-    # looked up by the slugs a case variant gets, and matched by casefolding here.
-    slugs = [slug for name in wanted.values() for slug in (topic_slug(name), topic_slug(name, hashed=True))]
-
-    def lookup() -> dict[str, int]:
-        rows = (
-            Topic.objects.annotate(name_lower=Lower("name")).filter(
-                name_lower__in=[name.lower() for name in wanted.values()]
-            )
-            | Topic.objects.filter(name__in=wanted.values())
-            | Topic.objects.filter(slug__in=slugs)
-        )
-        found: dict[str, int] = {}
-        for pk, name in rows.order_by("id").values_list("id", "name"):
-            if name.casefold() in wanted:
-                found.setdefault(name.casefold(), pk)
-        return found
-
-    found = lookup()
-    for attempt in range(2):
-        missing = [name for key, name in wanted.items() if key not in found]
-        if not missing:
-            break
-        slugs = {name: topic_slug(name, hashed=bool(attempt)) for name in missing}
-        taken = set(Topic.objects.filter(slug__in=slugs.values()).values_list("slug", flat=True))
-        Topic.objects.bulk_create(
-            [
-                Topic(name=name, slug=topic_slug(name, hashed=True) if slug in taken else slug)
-                for name, slug in slugs.items()
-            ],
-            ignore_conflicts=True,
-        )
-        found = lookup()
-    return found
-
-
-def topic_slug(name: str, *, hashed: bool = False) -> str:
-    base = slugify(name)[:80]
-    if hashed or not base:
-        digest = hashlib.sha1(name.casefold().encode()).hexdigest()[:8]
-        return f"{base}-{digest}" if base else f"topic-{digest}"
-    return base
 
 
 def _first_line(error: Exception) -> str:
