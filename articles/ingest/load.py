@@ -31,14 +31,14 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import DatabaseError, connections, router, transaction
-from django.db.models import NOT_PROVIDED, Case, F, Value, When
+from django.db.models import NOT_PROVIDED
 from django.utils import timezone
 
 from newsdesk.caching import catalogue_changed
 from providers.services import providers_ensure
 
 from ..models import Article, ArticleImage, EditorialChange, RelatedLink, SourceFile, TaggedTopic
-from ..services import articles_content_update, editorial_changes_record
+from ..services import articles_content_update, articles_follow_files
 from ..topics import topics_ensure
 from .files import ArticleFile, Unreadable, find_article_files, iter_article_files, read_article_file  # noqa: F401  (callers find files and import them from here)
 from .rows import (
@@ -829,48 +829,22 @@ def _database_datetime(value):
 def _apply_editorial_values(
     articles: list[PreparedArticle], existing: dict[str, dict], ids: dict[str, int], *, overwrite_editorial: bool
 ) -> None:
-    """Bring the published flag and quality of re-imported articles in line with their files.
+    """Bring the published flag and quality of re-imported articles in line with their files (audited services).
 
     Fields an editor has set keep the editor's value, unless ``overwrite_editorial``: then the
-    file wins, the editor's mark is cleared, and each change is audited as made by the import.
-    A change of the published flag is audited either way: readers see it (and the public pages'
-    validators move with it, newsdesk.conditional).
+    file wins and the editor's mark is cleared. Only the articles whose value differs (or whose
+    mark is cleared) are sent, grouped by value: a few set-based statements per batch.
     """
     for field_name, lock in (("is_published", "published_set_by_editor"), ("quality", "quality_set_by_editor")):
-        targets = [a for a in articles if overwrite_editorial or not existing[a.source_key][lock]]
-        targets = [
-            a
-            for a in targets
-            if existing[a.source_key][field_name] != getattr(a, field_name)
-            or (overwrite_editorial and existing[a.source_key][lock])
-        ]
-        if not targets:
-            continue
-        queryset = Article.objects.filter(pk__in=[ids[a.source_key] for a in targets])
-        if not overwrite_editorial:
-            queryset = queryset.filter(**{lock: False})  # an editor may have acted since the plan was read
-        queryset.update(
-            **{
-                field_name: Case(
-                    *[When(pk=ids[a.source_key], then=Value(getattr(a, field_name))) for a in targets],
-                    default=F(field_name),
-                    output_field=Article._meta.get_field(field_name),
-                ),
-                lock: False,
-            }
-        )
-        if overwrite_editorial or field_name == "is_published":
-            editorial_changes_record(
-                EditorialChange(
-                    article_id=ids[a.source_key],
-                    field=field_name,
-                    old_value=existing[a.source_key][field_name],
-                    new_value=getattr(a, field_name),
-                    via=EditorialChange.Via.IMPORT,
-                )
-                for a in targets
-                if existing[a.source_key][field_name] != getattr(a, field_name)
-            )
+        by_value: dict = {}
+        for article in articles:
+            before = existing[article.source_key]
+            if before[lock] and not overwrite_editorial:
+                continue
+            if before[field_name] != getattr(article, field_name) or before[lock]:
+                by_value.setdefault(getattr(article, field_name), []).append(ids[article.source_key])
+        if by_value:
+            articles_follow_files(field=field_name, values=by_value, overwrite_editorial=overwrite_editorial)
 
 
 def _first_line(error: Exception) -> str:
