@@ -31,7 +31,8 @@ from newsdesk.api_schema import conditional_get_parameters, error_responses, not
 from newsdesk.api_support import ConditionalGetMixin, requested_fields
 
 from ..filters import ORDERING_FIELDS, ArticleFilterSet, can_view_unpublished
-from ..ingest.load import REJECTED, UpdateRefused, import_mapping
+from ..ingest.load import REJECTED, UpdateRefused
+from ..ingest.single import import_mapping
 from ..models import Article, EditorialChange, TaggedTopic, Topic, correlated_count
 from ..services import CONTENT_UPDATE_PERMISSION, article_publish, article_set_quality, article_unpublish
 from ..views import topics_with_published_articles
