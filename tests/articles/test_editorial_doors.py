@@ -15,10 +15,13 @@ import pytest
 from django.contrib.admin import helpers
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import services
 from articles.models import Article, EditorialChange
 from tests.conftest import article_text
 
@@ -163,3 +166,45 @@ def admin_client_of(user):
     client = Client()
     client.force_login(user)
     return client
+
+
+def test_an_import_gives_each_article_its_files_value_in_set_based_statements(
+    write_article, run_import, caplog, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    qualities = {"a": (10, 90), "b": (20, None), "c": (None, 30), "d": (40, 40)}
+    paths = {
+        name: write_article(f"{name}.txt", article_text(webUrl=f"https://example.com/{name}", quality=old))
+        for name, (old, _) in qualities.items()
+    }
+    run_import(write_article.directory)
+    ids = {name: Article.objects.get(url=f"https://example.com/{name}").pk for name in qualities}
+    for name, (_, new) in qualities.items():
+        paths[name].write_text(article_text(webUrl=f"https://example.com/{name}", quality=new), encoding="utf-8")
+
+    with caplog.at_level(logging.INFO, logger="newsdesk.editorial"):
+        with django_capture_on_commit_callbacks(execute=True):
+            run_import(write_article.directory)
+
+    assert dict(Article.objects.values_list("pk", "quality")) == {
+        ids[name]: new for name, (_, new) in qualities.items()
+    }
+    changed = {name: values for name, values in qualities.items() if values[0] != values[1]}
+    assert {(c.article_id, c.old_value, c.new_value, c.via, c.user) for c in EditorialChange.objects.all()} == {
+        (ids[name], old, new, "import", None) for name, (old, new) in changed.items()
+    }
+    [record] = [record for record in caplog.records if record.name == "newsdesk.editorial"]
+    assert record.getMessage() == "quality set to each file's value on 3 article(s) by nobody via import"
+    assert sorted(record.articles, key=lambda entry: entry["id"]) == [
+        {"id": ids[name], "old_value": old, "new_value": new} for name, (old, new) in sorted(changed.items())
+    ]
+
+
+def test_the_import_service_costs_the_same_for_one_value_or_many(make_article):
+    articles = [make_article(quality=n) for n in range(6)]
+    with CaptureQueriesContext(connection) as one_value:
+        services.articles_follow_files(field="quality", values={99: [a.pk for a in articles[:3]]})
+    with CaptureQueriesContext(connection) as three_values:
+        services.articles_follow_files(field="quality", values={n + 60: [a.pk] for n, a in enumerate(articles[3:])})
+
+    assert len(three_values.captured_queries) == len(one_value.captured_queries)
+    assert EditorialChange.objects.filter(via="import").count() == 6
