@@ -47,6 +47,7 @@ from providers.models import Provider
 from . import services
 from .models import (
     NEWEST_FIRST,
+    QUALITY_BANDS,
     Article,
     ArticleImage,
     EditorialChange,
@@ -56,6 +57,7 @@ from .models import (
     TaggedTopic,
     Topic,
     correlated_count,
+    quality_band_filter,
 )
 
 EDITORIAL_FIELDS = ("is_published", "quality", "scheduled_publish_at")
@@ -202,7 +204,7 @@ class ValidatedChangeListMixin:
 
 class PublicEditMixin:
     """Records the admin's edits of what readers see as ``PublicEdit`` rows, which move the public pages'
-    validators (``newsdesk.conditional``): an edit of something only editors see must not."""
+    validators (``articles.conditional``): an edit of something only editors see must not."""
 
     def public_objects(self, queryset):
         """The objects of ``queryset`` that readers see."""
@@ -259,27 +261,21 @@ class PublicationFilter(admin.SimpleListFilter):
 class QualityBandFilter(admin.SimpleListFilter):
     title = "quality"
     parameter_name = "quality_band"
-    BANDS = {
-        "unrated": Q(quality__isnull=True),
-        "0-39": Q(quality__gte=0, quality__lte=39),
-        "40-69": Q(quality__gte=40, quality__lte=69),
-        "70-100": Q(quality__gte=70, quality__lte=100),
-    }
 
     def lookups(self, request, model_admin):
-        return [("unrated", "Unrated"), ("0-39", "0–39"), ("40-69", "40–69"), ("70-100", "70–100")]
+        return [(key, label) for key, (label, _, _) in QUALITY_BANDS.items()]
 
     def queryset(self, request, queryset):
-        band = self.BANDS.get(self.value())
-        if band is None:
+        if self.value() not in QUALITY_BANDS:
             return queryset
+        field = "quality"
         if connections[queryset.db].vendor == "sqlite":
             # SQLite has no statistics: given a range on the quality index it reads the whole band
             # (a third of the table) and sorts it. "quality + 0" is not indexable, so it walks the
             # date index of the list's order instead and stops after a page. PostgreSQL decides itself.
-            band = Q(*[(lookup.replace("quality", "quality_value", 1), value) for lookup, value in band.children])
             queryset = queryset.alias(quality_value=F("quality") + 0)
-        return queryset.filter(band)
+            field = "quality_value"
+        return queryset.filter(quality_band_filter(self.value(), field))
 
 
 class NeedsReviewFilter(admin.SimpleListFilter):

@@ -11,6 +11,30 @@ from taggit.managers import TaggableManager
 from taggit.models import ItemBase, NaturalKeyManager, TagBase
 
 QUALITY_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
+# The quality bands editors filter and chart by: {key: (label, lowest, highest)}; "unrated" is no score at all.
+QUALITY_BANDS = {
+    "unrated": ("Unrated", None, None),
+    "0-39": ("0–39", 0, 39),
+    "40-69": ("40–69", 40, 69),
+    "70-100": ("70–100", 70, 100),
+}
+
+
+def quality_band_of(quality: int | None) -> str:
+    """The key of the band ``quality`` is in."""
+    if quality is None:
+        return "unrated"
+    return next(key for key, (_, low, high) in QUALITY_BANDS.items() if low is not None and low <= quality <= high)
+
+
+def quality_band_filter(band: str, field: str = "quality") -> Q | None:
+    """The condition for articles in ``band`` (on ``field``, the quality or an alias of it); None for an unknown band."""
+    if band not in QUALITY_BANDS:
+        return None
+    _, low, high = QUALITY_BANDS[band]
+    if low is None:
+        return Q(**{f"{field}__isnull": True})
+    return Q(**{f"{field}__gte": low, f"{field}__lte": high})
 
 
 def correlated_count(rows: models.QuerySet, field: str) -> Expression:
@@ -140,6 +164,10 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_provider(self, provider):
         return self.filter(provider=provider)
+
+    def due(self, now):
+        """Articles whose scheduled publication time has come by ``now`` (``publish_scheduled`` publishes them)."""
+        return self.filter(scheduled_publish_at__lte=now)
 
     def search(self, query: str):
         """Articles matching ``query``, with the alias ``search_rank`` (higher is more relevant) for ``ranked()``.

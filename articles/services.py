@@ -19,16 +19,19 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
 import hashlib
 import json
 import logging
+import operator
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from functools import partial
 
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import NotSupportedError, connections, models, router, transaction
-from django.db.models import F, Func, QuerySet
+from django.db.models import Case, F, Func, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from newsdesk.caching import catalogue_changed
@@ -67,10 +70,25 @@ ArticleSelection = QuerySet | Iterable[int]
 
 @dataclass(frozen=True)
 class EditorialResult:
-    """What a set-based change did: ``matched`` articles now hold the value; ``changed`` of them (each audited) did not before."""
+    """What a set-based change did: ``matched`` articles now hold the value; ``changed`` of them (each audited) did not before.
+
+    The rest says which change it was, so whatever announces changes can find its audit rows
+    (``audit_records()``) without another pass over the articles.
+    """
 
     matched: int
     changed: int
+    field: str = dataclass_field(default="", compare=False)
+    via: str = dataclass_field(default="", compare=False)
+    user: object = dataclass_field(default=None, compare=False, repr=False)
+    changed_at: datetime.datetime | None = dataclass_field(default=None, compare=False)
+
+    def audit_records(self) -> QuerySet:
+        if not self.changed:
+            return EditorialChange.objects.none()
+        return EditorialChange.objects.filter(
+            changed_at=self.changed_at, field=self.field, via=self.via, user=self.user
+        ).order_by("pk")
 
 
 # --- One article ---------------------------------------------------------------------------------
@@ -166,8 +184,30 @@ def articles_set_quality(
 
 def articles_publish_due(*, now: datetime.datetime | None = None) -> EditorialResult:
     """Publish every article whose scheduled time has come (audited as via="schedule"). Idempotent."""
-    due = Article.objects.filter(scheduled_publish_at__lte=now or timezone.now())
+    due = Article.objects.due(now or timezone.now())
     return articles_publish(articles=due, user=None, via=EditorialChange.Via.SCHEDULE)
+
+
+def articles_follow_files(*, field: str, values: dict, overwrite_editorial: bool = False) -> EditorialResult:
+    """Give re-imported articles their files' published flag or quality: ``values`` is ``{value: article ids}``.
+
+    Audited as made by the import. An article whose ``field`` an editor has set keeps the editor's
+    value (the mark is read again here: an editor may have acted since the import planned its
+    batch), unless ``overwrite_editorial``: then the file wins. Either way the editor's mark is
+    cleared. The cache is left to the import, which invalidates it once per run.
+    """
+    if field == EditorialChange.Field.QUALITY:
+        for quality in values:
+            validate_quality(quality)
+    return _articles_set_field(
+        values=values,
+        field=field,
+        user=None,
+        via=EditorialChange.Via.IMPORT,
+        editor_mark=False,
+        keep_editor_values=not overwrite_editorial,
+        invalidate=False,
+    )
 
 
 def validate_quality(quality: int | None) -> None:
@@ -366,60 +406,103 @@ def editors_group_ensure():
 
 
 def _articles_set_field(
-    *, articles: ArticleSelection, field: str, value, user, via: str, also: dict | None = None
+    *,
+    field: str,
+    user,
+    via: str,
+    articles: ArticleSelection | None = None,
+    value=None,
+    values: dict | None = None,
+    also: dict | None = None,
+    editor_mark: bool = True,
+    keep_editor_values: bool = False,
+    invalidate: bool = True,
 ) -> EditorialResult:
-    """Set ``field`` to ``value`` on the selected articles, audit each real change, mark the editor lock.
+    """Set ``field`` to ``value`` on the selected ``articles`` (or each value of ``values``, ``{value: articles}``, on
+    its articles), audit each real change, set the editor's mark to ``editor_mark``.
 
     1. lock the selected rows (PostgreSQL; SQLite's IMMEDIATE transactions already serialise writers)
-       and count them;
+       and count them (with ``keep_editor_values``, only those whose field no editor has set);
     2. ``INSERT INTO audit … SELECT`` one row per article whose value differs, old value read by the database;
-    3. ``UPDATE`` the rows that already held the value (only the lock flag and ``also`` change);
+    3. ``UPDATE`` the rows that already held the value (only the mark and ``also`` change);
     4. ``UPDATE`` exactly the rows audited in step 2, so no value ever changes without its audit row,
        even if a concurrent import makes more rows match a filtered selection meanwhile;
     5. once committed (not before: a rolled-back change is neither logged nor invalidates anything),
-       log the change and invalidate the cached listings (a new catalogue generation).
+       log the change and (unless told not to) invalidate the cached listings (a new catalogue generation).
+
+    The statements are the same whatever the number of articles (values: one CASE branch per distinct value).
     """
-    target = _selection(articles)
-    updates = {field: value, **({EDITOR_LOCK_FIELD[field]: True} if field in EDITOR_LOCK_FIELD else {}), **(also or {})}
+    groups = {value: articles} if values is None else values
+    lock_field = EDITOR_LOCK_FIELD.get(field)
+    marks = {**({lock_field: editor_mark} if lock_field else {}), **(also or {})}
+    among = {value: _selection(selected) for value, selected in groups.items()}
+    if len(among) == 1:
+        [(value, _)] = among.items()
+        new = value
+    else:
+        new = Case(
+            *[When(condition, then=Value(value)) for value, condition in among.items()],
+            default=Value(None),
+            output_field=Article._meta.get_field(field),
+        )
+    holds = _any(condition & _holds(field, value) for value, condition in among.items())
+    differs = _any(condition & ~_holds(field, value) for value, condition in among.items())
+    target = Article.objects.filter(_any(among.values()))
+    if keep_editor_values and lock_field:
+        target = target.filter(**{lock_field: False})
     user = _real_user(user)
     db = router.db_for_write(Article)
     connection = connections[db]
-    holds_value = {f"{field}__isnull": True} if value is None else {field: value}
     with transaction.atomic(using=db):
         matched = _lock_and_count(target, connection)
         if not matched:
-            return EditorialResult(0, 0)
+            return EditorialResult(0, 0, field=field, via=via, user=user)
         now = timezone.now()
         changed = _audit_insert_select(
-            target.exclude(**holds_value), field=field, value=value, user=user, via=via, now=now, connection=connection
+            target.filter(differs), field=field, value=new, user=user, via=via, now=now, connection=connection
         )
-        target.filter(**holds_value).update(**updates)
+        target.filter(holds).update(**{field: new}, **marks)
+        result = EditorialResult(matched, changed, field=field, via=via, user=user, changed_at=now if changed else None)
         if changed:
-            audited = EditorialChange.objects.filter(changed_at=now, field=field, via=via, user=user)
-            Article.objects.filter(pk__in=audited.values("article_id")).update(**updates)
-            logged = audited.order_by("pk").values_list("article_id", "old_value")[:LOGGED_ARTICLES]
+            audited = result.audit_records()
+            Article.objects.filter(pk__in=audited.values("article_id")).update(**{field: new}, **marks)
+            logged = audited.values_list("article_id", "old_value", "new_value")[:LOGGED_ARTICLES]
             transaction.on_commit(
                 partial(
                     _editorial_change_committed,
                     field=field,
-                    value=value,
+                    value=new if len(among) == 1 else _VARIOUS,
                     user=user,
                     via=via,
                     count=changed,
-                    old_values=list(logged),
+                    changes=list(logged),
+                    invalidate=invalidate,
                 ),
                 using=db,
             )
-    return EditorialResult(matched=matched, changed=changed)
+    return result
 
 
-def _editorial_change_committed(*, field: str, value, user, via: str, count: int, old_values: list[tuple]) -> None:
-    new_value = audit_time(value) if isinstance(value, datetime.datetime) else value
+_VARIOUS = object()  # the new value of a change that gave each article its own
+
+
+def _editorial_change_committed(
+    *, field: str, value, user, via: str, count: int, changes: list[tuple], invalidate: bool
+) -> None:
+    """The one log line of an editorial change, whichever door it came through; then the cache, once committed."""
     username = user.get_username() if user else None
+    articles = [{"id": article_id, "old_value": old} for article_id, old, _ in changes]
+    if value is _VARIOUS:
+        new_value, shown = None, "each file's value"
+        for entry, (_, _, new) in zip(articles, changes, strict=True):
+            entry["new_value"] = new
+    else:
+        new_value = audit_time(value) if isinstance(value, datetime.datetime) else value
+        shown = json.dumps(new_value)
     editorial_log.info(
         "%s set to %s on %d article(s) by %s via %s",
         field,
-        json.dumps(new_value),
+        shown,
         count,
         username or "nobody",
         via,
@@ -427,21 +510,30 @@ def _editorial_change_committed(*, field: str, value, user, via: str, count: int
             "field": field,
             "new_value": new_value,
             "article_count": count,
-            "articles": [{"id": article_id, "old_value": old} for article_id, old in old_values],
+            "articles": articles,
             "user": username,
             "via": via,
         },
     )
-    catalogue_changed()
+    if invalidate:
+        catalogue_changed()
 
 
-def _selection(articles: ArticleSelection) -> QuerySet:
+def _holds(field: str, value) -> Q:
+    return Q(**{f"{field}__isnull": True}) if value is None else Q(**{field: value})
+
+
+def _any(conditions: Iterable[Q]) -> Q:
+    return functools.reduce(operator.or_, conditions)
+
+
+def _selection(articles: ArticleSelection) -> Q:
     if isinstance(articles, QuerySet):
         if articles.model is not Article:
             raise TypeError(f"Expected a queryset of articles, not of {articles.model.__name__}.")
         # A plain "id IN (subquery)": the caller's ordering, joins and annotations don't leak into the UPDATEs.
-        return Article.objects.filter(pk__in=articles.order_by().values("pk"))
-    return Article.objects.filter(pk__in=[int(pk) for pk in articles])
+        return Q(pk__in=articles.order_by().values("pk"))
+    return Q(pk__in=[int(pk) for pk in articles])
 
 
 def _lock_and_count(target: QuerySet, connection) -> int:
@@ -458,9 +550,13 @@ def _lock_and_count(target: QuerySet, connection) -> int:
 
 def _audit_insert_select(changed: QuerySet, *, field: str, value, user, via: str, now, connection) -> int:
     """One ``INSERT … SELECT`` writing an audit row per article of ``changed``; returns how many."""
-    rows = changed.order_by().values(audit_article=F("pk"), audit_old=_AuditJSON(F(field)))
+    expression = isinstance(value, Case)
+    new_column = {"audit_new": _AuditJSON(value)} if expression else {}
+    rows = changed.order_by().values(audit_article=F("pk"), audit_old=_AuditJSON(F(field)), **new_column)
     select_sql, select_params = rows.query.get_compiler(connection=connection).as_sql()
-    if value is None:
+    if expression:
+        new_sql, new_params = "s.audit_new", []
+    elif value is None:
         new_sql, new_params = "NULL", []
     else:
         encoded = audit_time(value) if isinstance(value, datetime.datetime) else value

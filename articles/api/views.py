@@ -33,7 +33,8 @@ from newsdesk.api.support import ConditionalGetMixin, requested_fields
 from providers.models import Provider
 
 from ..filters import ORDERING_FIELDS, ArticleFilterSet, can_view_unpublished
-from ..ingest.load import REJECTED, UpdateRefused, import_mapping
+from ..ingest.load import REJECTED, UpdateRefused
+from ..ingest.single import import_mapping
 from ..models import Article, EditorialChange, Topic
 from ..services import CONTENT_UPDATE_PERMISSION, article_publish, article_set_quality, article_unpublish
 from .permissions import ArticlePermissions

@@ -16,7 +16,9 @@ import yaml
 
 from ..models import Article
 from .files import ARTICLE_FILE_SUFFIXES
-from .parse import ORIGINAL_URL_KEY, URL_KEYS_2020, URL_KEYS_2024, FrontMatterLoader, Rejected, split_front_matter
+from .frontmatter import FrontMatterLoader, split_front_matter
+from .mapping import ORIGINAL_URL_KEY, URL_KEYS_2020, URL_KEYS_2024
+from .values import Rejected
 
 
 class ExportDumper(yaml.CSafeDumper):

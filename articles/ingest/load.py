@@ -7,9 +7,8 @@ topics and related links are replaced; related links are resolved to catalogue a
 both directions, in the batch's transaction and once more after it commits. Editorial fields an
 editor has set are never overwritten unless ``overwrite_editorial`` is asked for.
 
-The API's ingest (``import_mapping``) is the same writer through another door: it may update an
-existing article only with ``articles.update_article_content``, never changes an existing
-article's editorial fields, and audits what it changes (``services.articles_content_update``).
+The API's ingest (``single.py``) is the same writer through another door. The SQL the writer
+sends is in ``sql.py``.
 """
 
 from __future__ import annotations
@@ -30,17 +29,15 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import DatabaseError, connections, router, transaction
-from django.db.models import NOT_PROVIDED, Case, F, Value, When
-from django.db.models.functions import Lower
+from django.db import DatabaseError, router, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from newsdesk.caching import catalogue_changed
 from providers.services import providers_ensure
 
-from ..models import Article, ArticleImage, EditorialChange, RelatedLink, SourceFile, TaggedTopic, Topic
-from ..services import articles_content_update, editorial_changes_record
+from ..models import Article, ArticleImage, EditorialChange, RelatedLink, SourceFile, TaggedTopic
+from ..services import articles_content_update, articles_follow_files
+from ..topics import topics_ensure
 from .files import ArticleFile, Unreadable, find_article_files, iter_article_files, read_article_file  # noqa: F401  (callers find files and import them from here)
 from .rows import (
     ARTICLE_COLUMNS,
@@ -49,16 +46,24 @@ from .rows import (
     RELATED_URL,
     PreparedArticle,
     PreparedFile,
-    prepare_article,
     prepare_many,
     start_worker,
 )
+from .sql import (
+    chunks,
+    database_datetime,
+    datetimes_as_text,
+    delete_rows,
+    insert_rows,
+    link_related_to,
+    select_rows,
+    tuned_for_bulk_writes,
+)
 
 if TYPE_CHECKING:
-    from .parse import ParsedProvider
+    from .mapping import ParsedProvider
 
 PARALLEL_FROM = 200  # files; fewer are parsed in the importing process
-MAX_PARAMETERS = 2000  # per lookup statement (SQLite allows at most 32,766)
 
 CREATED, UPDATED, UNCHANGED, REJECTED = "created", "updated", "unchanged", "rejected"
 OUTCOMES = (CREATED, UPDATED, UNCHANGED, REJECTED)
@@ -165,11 +170,11 @@ def import_files(
     started = time.monotonic()
     with (
         _fewer_collections(),
-        _CatalogueWriter(dry_run=dry_run, overwrite_editorial=overwrite_editorial) as writer,
-        _ParsePool(workers, max_bytes=max_bytes, datetimes_as_text=_datetimes_as_text()) as pool,
+        CatalogueWriter(dry_run=dry_run, overwrite_editorial=overwrite_editorial) as writer,
+        _ParsePool(workers, max_bytes=max_bytes, datetimes_as_text=datetimes_as_text()) as pool,
     ):
-        pending: deque[tuple[list[_Candidate], list]] = deque()
-        for batch in _chunks(files, batch_size):
+        pending: deque[tuple[list[Candidate], list]] = deque()
+        for batch in chunks(files, batch_size):
             candidates = _prepare_batch(batch, max_bytes=max_bytes, skip_unchanged=not overwrite_editorial)
             pending.append((candidates, pool.submit([c for c in candidates if not c.report.outcome])))
             # Keep a bounded number of batches in flight: enough to keep every worker busy.
@@ -197,36 +202,6 @@ def _fewer_collections() -> Iterator[None]:
         gc.set_threshold(*thresholds)
 
 
-@contextlib.contextmanager
-def _tuned_for_bulk_writes() -> Iterator[None]:
-    """On SQLite, while an import writes: a page cache that holds the indexes being written
-    (the default 2 MiB does not, past a few thousand articles), and WAL checkpoints every
-    ~80 MiB instead of every 4 MiB, so an index page that batch after batch rewrites is copied
-    back to the database once rather than once per batch. Neither changes what is durable."""
-    connection = connections[router.db_for_write(Article)]
-    if connection.vendor != "sqlite":
-        yield
-        return
-    settings_for_import = {"cache_size": -48 * 1024, "wal_autocheckpoint": 20_000}  # KiB; pages
-    previous = {}
-    with connection.cursor() as cursor:
-        for name, value in settings_for_import.items():
-            cursor.execute(f"PRAGMA {name}")
-            previous[name] = cursor.fetchone()[0]
-            cursor.execute(f"PRAGMA {name} = {int(value)}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            for name, value in previous.items():
-                cursor.execute(f"PRAGMA {name} = {int(value)}")
-
-
-def _datetimes_as_text() -> bool:
-    """Whether the catalogue's database takes datetimes as text (SQLite) rather than as datetimes."""
-    return connections[router.db_for_write(Article)].vendor == "sqlite"
-
-
 class _ParsePool:
     """Parses and prepares in worker processes, or in this process when ``workers`` is 0 or 1.
 
@@ -248,7 +223,7 @@ class _ParsePool:
         if self.executor is not None:
             self.executor.shutdown(cancel_futures=True)
 
-    def submit(self, candidates: list[_Candidate]) -> list:
+    def submit(self, candidates: list[Candidate]) -> list:
         """Start parsing; returns handles that ``results`` turns into PreparedFiles in order."""
         items = [(c.data, c.file.display, c.file.source_path) for c in candidates]
         for candidate in candidates:
@@ -281,14 +256,8 @@ class _ParsePool:
             yield from handle if isinstance(handle, list) else handle.result()
 
 
-def _chunks(items: Iterable, size: int) -> Iterator[list]:
-    iterator = iter(items)
-    while chunk := list(itertools.islice(iterator, size)):
-        yield chunk
-
-
 @dataclass
-class _Candidate:
+class Candidate:
     file: ArticleFile
     content_hash: str
     report: FileReport
@@ -298,7 +267,7 @@ class _Candidate:
     after_outside_change: bool = False
 
 
-def _prepare_batch(batch: Sequence[ArticleFile], *, max_bytes: int, skip_unchanged: bool) -> list[_Candidate]:
+def _prepare_batch(batch: Sequence[ArticleFile], *, max_bytes: int, skip_unchanged: bool) -> list[Candidate]:
     """Read and hash each file; a file whose hash is the one last imported from its path is unchanged.
 
     A forgotten hash ("") means the article was changed outside the importer since: the file is
@@ -323,9 +292,9 @@ def _prepare_batch(batch: Sequence[ArticleFile], *, max_bytes: int, skip_unchang
 
 
 def _finish_batch(
-    candidates: list[_Candidate],
+    candidates: list[Candidate],
     handles: list,
-    writer: _CatalogueWriter,
+    writer: CatalogueWriter,
     summary: ImportSummary,
     on_file: Callable[[FileReport], None] | None,
 ) -> None:
@@ -341,9 +310,9 @@ def _finish_batch(
             on_file(candidate.report)
 
 
-def _read(file: ArticleFile, max_bytes: int) -> _Candidate:
+def _read(file: ArticleFile, max_bytes: int) -> Candidate:
     report = FileReport(path=file.display, outcome="")
-    candidate = _Candidate(file=file, content_hash="", report=report)
+    candidate = Candidate(file=file, content_hash="", report=report)
     try:
         data = read_article_file(file, max_bytes=max_bytes)
     except Unreadable as refusal:
@@ -355,7 +324,7 @@ def _read(file: ArticleFile, max_bytes: int) -> _Candidate:
     return candidate
 
 
-def _take_result(candidate: _Candidate, prepared: PreparedFile) -> None:
+def _take_result(candidate: Candidate, prepared: PreparedFile) -> None:
     if prepared.article is None:
         candidate.report.outcome = REJECTED
         candidate.report.messages = [prepared.message]
@@ -369,11 +338,11 @@ class UpdateRefused(Exception):
     """The article is in the catalogue already, and whoever sent it may not update it."""
 
 
-class _CreatedMeanwhile(Exception):
+class CreatedMeanwhile(Exception):
     """An article planned as new was created by a concurrent writer before this one wrote it."""
 
 
-class _CatalogueWriter:
+class CatalogueWriter:
     """Writes the batches of one import, a transaction each.
 
     The provider and topic ids a batch resolves are remembered for the next ones, which then ask
@@ -407,15 +376,15 @@ class _CatalogueWriter:
         self.settings = contextlib.ExitStack()  # the database's bulk-write settings, from the first write on
         self.tuned = False
 
-    def __enter__(self) -> _CatalogueWriter:
+    def __enter__(self) -> CatalogueWriter:
         return self
 
     def __exit__(self, *exc_info) -> None:
         self.settings.close()
 
-    def write(self, parsed: list[_Candidate]) -> None:
+    def write(self, parsed: list[Candidate]) -> None:
         if not self.tuned and not self.dry_run:
-            self.settings.enter_context(_tuned_for_bulk_writes())
+            self.settings.enter_context(tuned_for_bulk_writes())
             self.tuned = True
         try:
             with transaction.atomic():
@@ -431,9 +400,9 @@ class _CatalogueWriter:
                 except DatabaseError as error:
                     candidate.report.outcome = REJECTED
                     candidate.report.messages = [
-                        f"{candidate.file.display}: rejected: the database refused it ({_first_line(error)})"
+                        f"{candidate.file.display}: rejected: the database refused it ({first_line(error)})"
                     ]
-        _link_again_after_commit(urls)
+        link_again_after_commit(urls)
 
     def _provider_ids(self, providers: list[ParsedProvider]) -> dict[str, int]:
         # As providers_ensure reads them: the first of a domain counts, for its name and its logo.
@@ -456,7 +425,7 @@ class _CatalogueWriter:
             self.topic_ids.update(topics_ensure(unresolved))
         return self.topic_ids
 
-    def _plan_and_write(self, candidates: list[_Candidate]) -> list[str]:
+    def _plan_and_write(self, candidates: list[Candidate]) -> list[str]:
         """Decide each file's outcome against the catalogue, then (unless a dry run) write the batch.
 
         Returns the URLs whose related links to resolve again once the batch is committed.
@@ -478,7 +447,7 @@ class _CatalogueWriter:
         if existing and not self.may_update:
             raise UpdateRefused(sorted(existing))
         fingerprints = {key: row["content_hash"] for key, row in existing.items()}
-        latest: dict[str, _Candidate] = {}
+        latest: dict[str, Candidate] = {}
         changed: set[str] = set()
         for candidate in candidates:
             article = candidate.article
@@ -524,7 +493,7 @@ class _CatalogueWriter:
                 c for c in candidates if c.report.outcome == CREATED and c.article.source_key not in inserted
             ]
             if created_meanwhile and self.via != EditorialChange.Via.IMPORT:
-                raise _CreatedMeanwhile  # rolled back: planned again, it is an update (permission, audit)
+                raise CreatedMeanwhile  # rolled back: planned again, it is an update (permission, audit)
             for candidate in created_meanwhile:
                 candidate.report.outcome = UPDATED
         all_ids = {key: row["id"] for key, row in existing.items()} | article_ids
@@ -534,7 +503,7 @@ class _CatalogueWriter:
             for c in candidates
             if c.file.path  # an article posted to the API has no file to remember
         }
-        imported_at = _database_datetime(now)
+        imported_at = database_datetime(now)
         insert_rows(
             SourceFile,
             ("path", "content_hash", "article", "imported_at"),
@@ -548,7 +517,7 @@ class _CatalogueWriter:
         )
 
     def _write_articles(
-        self, candidates: list[_Candidate], existing: dict[str, dict], *, now
+        self, candidates: list[Candidate], existing: dict[str, dict], *, now
     ) -> tuple[dict[str, int], set[str]]:
         """Upsert the articles and replace their children; returns their ids and the keys of those inserted."""
         # Sorted, so concurrent imports lock rows in the same order and cannot deadlock.
@@ -559,7 +528,7 @@ class _CatalogueWriter:
         )
         topic_ids = self._topic_ids([topic for a in articles for topic in a.topics])
 
-        imported_at = _database_datetime(now)
+        imported_at = database_datetime(now)
         written = insert_rows(
             Article,
             (*ARTICLE_COLUMNS, "provider", "first_imported_at", "imported_at"),
@@ -618,11 +587,11 @@ class _CatalogueWriter:
         )
         # Links written earlier that point at this batch's articles, new or not: an unresolved one
         # (another import had not committed this article when it wrote the link) is repaired here.
-        _link_related_to(sorted({a.url for a in articles if a.url}))
+        link_related_to(sorted({a.url for a in articles if a.url}))
         return ids, inserted
 
 
-def _link_again_after_commit(urls: list[str]) -> None:
+def link_again_after_commit(urls: list[str]) -> None:
     """Once the batch is committed, resolve the unresolved links to and from its articles once more.
 
     Under READ COMMITTED two concurrent batches do not see each other's rows: a link one of them
@@ -631,372 +600,29 @@ def _link_again_after_commit(urls: list[str]) -> None:
     order the batches ran in. (SQLite's writers are serialised: there it finds nothing to do.)
     """
     if urls:
-        transaction.on_commit(functools.partial(_link_related_to, urls), using=router.db_for_write(RelatedLink))
-
-
-def _link_related_to(urls: list[str]) -> None:
-    """Point the unresolved related links to ``urls`` at the catalogue's articles with those URLs.
-
-    On PostgreSQL, a link another transaction holds is skipped rather than waited for: that
-    transaction is rewriting it, or resolving it, and resolves it again after it commits. Never
-    waiting, this update cannot deadlock with a concurrent import.
-    """
-    connection = connections[router.db_for_write(RelatedLink)]
-    quote = connection.ops.quote_name
-    link, article = RelatedLink._meta, Article._meta
-    link_table, article_table = quote(link.db_table), quote(article.db_table)
-    link_id, link_url, link_article = (quote(link.get_field(name).column) for name in ("id", "url", "article"))
-    article_url, article_id = (quote(article.get_field(name).column) for name in ("url", "id"))
-    with _bulk_cursor(connection) as cursor:
-        for chunk in _chunks(urls, MAX_PARAMETERS):
-            if connection.vendor == "postgresql":
-                cursor.execute(
-                    f"UPDATE {link_table} SET {link_article} = resolved.target FROM ("
-                    f"SELECT l.{link_id} AS link, a.{article_id} AS target FROM {link_table} l"
-                    f" JOIN {article_table} a ON a.{article_url} = l.{link_url}"
-                    f" WHERE l.{link_url} = ANY(%s) AND l.{link_article} IS NULL FOR UPDATE OF l SKIP LOCKED"
-                    f") resolved WHERE {link_table}.{link_id} = resolved.link",
-                    [chunk],
-                )
-                continue
-            among, params = _one_of(connection, link_url, chunk)
-            target = f"SELECT {article_id} FROM {article_table} WHERE {article_table}.{article_url} = {link_table}.{link_url}"
-            cursor.execute(
-                f"UPDATE {link_table} SET {link_article} = ({target})"
-                f" WHERE {among} AND {link_article} IS NULL AND EXISTS ({target})",
-                params,
-            )
-
-
-# --------------------------------------------------------------------------- raw SQL
-#
-# Every batch of an import looks up, deletes and inserts thousands of rows, and the ORM spends
-# longer preparing them (model instances, one ``__in`` value at a time) than the database spends
-# on them (bench/import_bench.py). These functions send the statements the ORM would send.
-
-
-def select_rows(
-    model, fields: Sequence[str], key: str, values: Sequence, *, not_null: str | None = None
-) -> list[tuple]:
-    """``SELECT fields FROM model WHERE key IN values`` (and ``not_null`` IS NOT NULL), sent in chunks:
-    the values as the database driver returns them."""
-    connection = connections[router.db_for_write(model)]  # inside the writing transaction
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
-    condition = f" AND {quote(model._meta.get_field(not_null).column)} IS NOT NULL" if not_null else ""
-    found: list[tuple] = []
-    with _bulk_cursor(connection) as cursor:
-        for chunk in _chunks(values, MAX_PARAMETERS):
-            among, params = _one_of(connection, quote(model._meta.get_field(key).column), chunk)
-            cursor.execute(f"SELECT {columns} FROM {quote(model._meta.db_table)} WHERE {among}{condition}", params)
-            found.extend(cursor.fetchall())
-    return found
-
-
-def delete_rows(model, key: str, values: Sequence) -> None:
-    """``DELETE FROM model WHERE key IN values``, for models nothing refers to and no signal watches
-    (what the ORM's fast delete would do)."""
-    connection = connections[router.db_for_write(model)]
-    quote = connection.ops.quote_name
-    with _bulk_cursor(connection) as cursor:
-        for chunk in _chunks(values, MAX_PARAMETERS):
-            among, params = _one_of(connection, quote(model._meta.get_field(key).column), chunk)
-            cursor.execute(f"DELETE FROM {quote(model._meta.db_table)} WHERE {among}", params)
-
-
-def _one_of(connection, column: str, values: list) -> tuple[str, list]:
-    """``column IN (values)`` and its parameters; on PostgreSQL one array parameter, which it
-    plans several times quicker than hundreds of separate ones."""
-    if connection.vendor == "postgresql":
-        return f"{column} = ANY(%s)", [values]
-    return f"{column} IN ({', '.join(['%s'] * len(values))})", values
-
-
-def insert_rows(
-    model,
-    columns: Sequence[str],
-    rows: list[tuple],
-    *,
-    conflict: str | None = None,
-    update: Sequence[str] = (),
-    returning: Sequence[str] = (),
-) -> list[tuple] | None:
-    """INSERT ``rows``: tuples of values for the fields named in ``columns``, ready for the database
-    (datetimes adapted, JSON as text, foreign keys as ids); the model's other fields take their
-    defaults. With ``conflict``, an existing row with the same value of that unique field gets
-    the ``update`` fields instead (``ON CONFLICT … DO UPDATE``, shared by SQLite and PostgreSQL).
-
-    One executemany; on PostgreSQL, one COPY (its bulk path: a fraction of the work of as many
-    INSERTs, for psycopg and for the server), through a temporary table when rows may conflict.
-
-    ``returning`` (fields), with ``conflict``: on PostgreSQL, the written rows' values of those
-    fields, each followed by whether the row was inserted rather than updated; None elsewhere
-    (an executemany returns no rows).
-    """
-    if not rows:
-        return [] if returning else None
-    connection = connections[router.db_for_write(model)]
-    quote = connection.ops.quote_name
-    given = [model._meta.get_field(name) for name in columns]
-    # Fields the database fills itself (db_default, generated) are left out of the statement.
-    defaulted = [
-        field
-        for field in model._meta.concrete_fields
-        if not field.primary_key
-        and field.name not in columns
-        and not getattr(field, "generated", False)
-        and field.db_default is NOT_PROVIDED
-    ]
-    defaults = tuple(field.get_db_prep_save(field.get_default(), connection) for field in defaulted)
-    params = [row + defaults for row in rows] if defaults else rows
-    table = quote(model._meta.db_table)
-    column_list = ", ".join(quote(field.column) for field in given + defaulted)
-    upsert = ""
-    if conflict:
-        conflict_column = quote(model._meta.get_field(conflict).column)
-        updated_columns = [quote(model._meta.get_field(name).column) for name in update]
-        upsert = f" ON CONFLICT ({conflict_column}) DO UPDATE SET " + ", ".join(
-            f"{column} = EXCLUDED.{column}" for column in updated_columns
-        )
-    with _bulk_cursor(connection) as cursor:
-        if connection.vendor != "postgresql":
-            cursor.executemany(
-                f"INSERT INTO {table} ({column_list}) VALUES ({', '.join(['%s'] * len(given + defaulted))}){upsert}",
-                params,
-            )
-            return None
-        if not conflict:
-            _copy(cursor, table, column_list, params)
-            return None
-        # Emptied at every commit, so a transaction never sees another's rows.
-        staging = quote(f"import_{model._meta.db_table}")
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE IF NOT EXISTS {staging} ON COMMIT DELETE ROWS"
-            f" AS SELECT {column_list} FROM {table} WITH NO DATA"
-        )
-        _copy(cursor, staging, column_list, params)
-        # A row this statement inserted has no xmax; one it updated has this transaction's.
-        returned = (
-            " RETURNING " + ", ".join(quote(model._meta.get_field(name).column) for name in returning) + ", (xmax = 0)"
-            if returning
-            else ""
-        )
-        # In key order, so concurrent imports lock rows in the same order and cannot deadlock.
-        cursor.execute(
-            f"INSERT INTO {table} ({column_list}) SELECT {column_list} FROM {staging} ORDER BY {conflict_column}{upsert}"
-            f"{returned}"
-        )
-        written = cursor.fetchall() if returning else None
-        cursor.execute(f"DELETE FROM {staging}")
-        return written
-
-
-def _copy(cursor, table: str, column_list: str, rows: list[tuple]) -> None:
-    statement = f"COPY {table} ({column_list}) FROM STDIN"
-    connection = cursor.db
-    # Logged like an executemany ("N times: …") when queries are logged, as in tests.
-    logged = cursor.debug_sql(statement, rows, many=True) if connection.queries_logged else contextlib.nullcontext()
-    with logged, connection.wrap_database_errors, cursor.cursor.copy(statement) as copy:
-        for row in rows:
-            copy.write_row(row)
-
-
-@contextlib.contextmanager
-def _bulk_cursor(connection) -> Iterator:
-    """Django's cursor; on PostgreSQL, one that leaves binding the parameters to the server.
-
-    Django's psycopg cursor binds them client-side, writing every value into the statement in
-    Python: most of a PostgreSQL import's time. This one sends them apart, encoded by psycopg's
-    C code, and lets PostgreSQL plan a repeated statement once.
-    """
-    if connection.vendor != "postgresql":
-        with connection.cursor() as cursor:
-            yield cursor
-        return
-    from django.db.backends.postgresql.base import ServerBindingCursor  # loaded already: the connection's backend
-
-    connection.ensure_connection()
-    with connection.wrap_database_errors:
-        cursor = ServerBindingCursor(connection.connection)
-    wrapped = connection.make_debug_cursor(cursor) if connection.queries_logged else connection.make_cursor(cursor)
-    with wrapped:
-        yield wrapped
-
-
-def _database_datetime(value):
-    return connections[router.db_for_write(Article)].ops.adapt_datetimefield_value(value)
+        transaction.on_commit(functools.partial(link_related_to, urls), using=router.db_for_write(RelatedLink))
 
 
 def _apply_editorial_values(
     articles: list[PreparedArticle], existing: dict[str, dict], ids: dict[str, int], *, overwrite_editorial: bool
 ) -> None:
-    """Bring the published flag and quality of re-imported articles in line with their files.
+    """Bring the published flag and quality of re-imported articles in line with their files (audited services).
 
     Fields an editor has set keep the editor's value, unless ``overwrite_editorial``: then the
-    file wins, the editor's mark is cleared, and each change is audited as made by the import.
-    A change of the published flag is audited either way: readers see it (and the public pages'
-    validators move with it, newsdesk.conditional).
+    file wins and the editor's mark is cleared. Only the articles whose value differs (or whose
+    mark is cleared) are sent, grouped by value: a few set-based statements per batch.
     """
     for field_name, lock in (("is_published", "published_set_by_editor"), ("quality", "quality_set_by_editor")):
-        targets = [a for a in articles if overwrite_editorial or not existing[a.source_key][lock]]
-        targets = [
-            a
-            for a in targets
-            if existing[a.source_key][field_name] != getattr(a, field_name)
-            or (overwrite_editorial and existing[a.source_key][lock])
-        ]
-        if not targets:
-            continue
-        queryset = Article.objects.filter(pk__in=[ids[a.source_key] for a in targets])
-        if not overwrite_editorial:
-            queryset = queryset.filter(**{lock: False})  # an editor may have acted since the plan was read
-        queryset.update(
-            **{
-                field_name: Case(
-                    *[When(pk=ids[a.source_key], then=Value(getattr(a, field_name))) for a in targets],
-                    default=F(field_name),
-                    output_field=Article._meta.get_field(field_name),
-                ),
-                lock: False,
-            }
-        )
-        if overwrite_editorial or field_name == "is_published":
-            editorial_changes_record(
-                EditorialChange(
-                    article_id=ids[a.source_key],
-                    field=field_name,
-                    old_value=existing[a.source_key][field_name],
-                    new_value=getattr(a, field_name),
-                    via=EditorialChange.Via.IMPORT,
-                )
-                for a in targets
-                if existing[a.source_key][field_name] != getattr(a, field_name)
-            )
+        by_value: dict = {}
+        for article in articles:
+            before = existing[article.source_key]
+            if before[lock] and not overwrite_editorial:
+                continue
+            if before[field_name] != getattr(article, field_name) or before[lock]:
+                by_value.setdefault(getattr(article, field_name), []).append(ids[article.source_key])
+        if by_value:
+            articles_follow_files(field=field_name, values=by_value, overwrite_editorial=overwrite_editorial)
 
 
-def topics_ensure(names: Iterable[str]) -> dict[str, int]:
-    """Return ``{casefolded name: topic id}``, creating missing topics in one insert (case-insensitive)."""
-    wanted: dict[str, str] = {}
-    for name in names:
-        wanted.setdefault(name.casefold(), name)
-    if not wanted:
-        return {}
-
-    # SQLite's LOWER() folds ASCII letters only ("Économie" ≠ "économie"), so topics are also
-    # looked up by the slugs a case variant gets, and matched by casefolding here.
-    slugs = [slug for name in wanted.values() for slug in (topic_slug(name), topic_slug(name, hashed=True))]
-
-    def lookup() -> dict[str, int]:
-        rows = (
-            Topic.objects.annotate(name_lower=Lower("name")).filter(
-                name_lower__in=[name.lower() for name in wanted.values()]
-            )
-            | Topic.objects.filter(name__in=wanted.values())
-            | Topic.objects.filter(slug__in=slugs)
-        )
-        found: dict[str, int] = {}
-        for pk, name in rows.order_by("id").values_list("id", "name"):
-            if name.casefold() in wanted:
-                found.setdefault(name.casefold(), pk)
-        return found
-
-    found = lookup()
-    for attempt in range(2):
-        missing = [name for key, name in wanted.items() if key not in found]
-        if not missing:
-            break
-        slugs = {name: topic_slug(name, hashed=bool(attempt)) for name in missing}
-        taken = set(Topic.objects.filter(slug__in=slugs.values()).values_list("slug", flat=True))
-        Topic.objects.bulk_create(
-            [
-                Topic(name=name, slug=topic_slug(name, hashed=True) if slug in taken else slug)
-                for name, slug in slugs.items()
-            ],
-            ignore_conflicts=True,
-        )
-        found = lookup()
-    return found
-
-
-def topic_slug(name: str, *, hashed: bool = False) -> str:
-    base = slugify(name)[:80]
-    if hashed or not base:
-        digest = hashlib.sha1(name.casefold().encode()).hexdigest()[:8]
-        return f"{base}-{digest}" if base else f"topic-{digest}"
-    return base
-
-
-def _first_line(error: Exception) -> str:
+def first_line(error: Exception) -> str:
     return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-
-
-# --------------------------------------------------------------------------- one mapping (the API's ingest)
-
-
-@dataclass
-class MappingImport:
-    """What ``import_mapping`` did: the outcome, every problem (when rejected), the warnings, the article's id."""
-
-    outcome: str
-    problems: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    article_id: int | None = None
-
-
-def import_mapping(
-    mapping,
-    *,
-    body: str = "",
-    source_path: str = "api",
-    user=None,
-    may_update: bool = False,
-) -> MappingImport:
-    """Import one article given as a mapping with the file format's keys (the JSON posted to the API).
-
-    Validated by ``parse_mapping`` exactly like a file's front matter, and written by the same
-    code as ``import_files`` in one transaction: created or, on the canonical URL of an article
-    of the catalogue, updated or unchanged. Updating needs ``may_update`` (else ``UpdateRefused``
-    is raised and nothing is written), leaves the article's editorial values as they are (the
-    mapping's ``published`` and ``quality`` count only for a new article), and is audited as made
-    by ``user`` via the API; the files the article was imported from then no longer match it.
-    """
-    from .parse import parse_mapping
-
-    result = parse_mapping(mapping, body=body, source_path=source_path)
-    if result.article is None:
-        return MappingImport(outcome=REJECTED, problems=list(result.problems), warnings=list(result.warnings))
-    article = result.article
-    prepared = prepare_article(article, datetimes_as_text=_datetimes_as_text())
-    for attempt in range(2):
-        candidate = _Candidate(
-            file=ArticleFile(path="", display=source_path, source_path=source_path),
-            content_hash=article.fingerprint,
-            report=FileReport(path=source_path, outcome=""),
-            article=prepared,
-        )
-        writer = _CatalogueWriter(
-            dry_run=False, overwrite_editorial=False, via=EditorialChange.Via.API, user=user, may_update=may_update
-        )
-        try:
-            with transaction.atomic():
-                # Held until the commit: nobody changes the article between the plan's read and the write.
-                Article.objects.select_for_update().filter(source_key=article.source_key).values_list("id").first()
-                urls = writer._plan_and_write([candidate])
-        except _CreatedMeanwhile:
-            if attempt:
-                return MappingImport(
-                    outcome=REJECTED,
-                    problems=["it was being created by another writer; send it again"],
-                    warnings=list(article.warnings),
-                )
-            continue
-        except DatabaseError as error:
-            return MappingImport(
-                outcome=REJECTED,
-                problems=[f"the database refused it ({_first_line(error)})"],
-                warnings=list(article.warnings),
-            )
-        break
-    _link_again_after_commit(urls)
-    article_id = Article.objects.filter(source_key=article.source_key).values_list("id", flat=True).first()
-    return MappingImport(outcome=candidate.report.outcome, warnings=list(article.warnings), article_id=article_id)

@@ -3,7 +3,8 @@
 An import parses its files in worker processes (``load.py``). Preparing their rows there too
 (slug, fingerprint, JSON text, datetimes as the database takes them) leaves the writing process,
 the import's bottleneck, nothing to do per article but swap domains, topic names and URLs for
-ids. Like ``parse.py``, this module needs no database and no model: workers never set Django up.
+ids. Like the parser (``parse.py`` and the modules it reads with), this module needs no database
+and no model: workers never set Django up.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from django.utils.text import slugify
 
 if TYPE_CHECKING:
-    from .parse import ParsedArticle, ParsedImage, ParsedProvider
+    from .mapping import ParsedArticle, ParsedImage, ParsedProvider
 
 # Article fields, in the order of ``PreparedArticle.row``; the writer adds the provider and the timestamps.
 ARTICLE_COLUMNS = (
@@ -192,7 +193,7 @@ def prepare_article(article: ParsedArticle, *, datetimes_as_text: bool) -> Prepa
 
 
 def _datetime(value, as_text: bool):
-    # parse.py makes every datetime aware UTC; Django's SQLite backend stores str() of the naive UTC value.
+    # values.py makes every datetime aware UTC; Django's SQLite backend stores str() of the naive UTC value.
     return str(value.replace(tzinfo=None)) if as_text and value is not None else value
 
 

@@ -21,7 +21,7 @@ has a non-ASCII character before its path.
 
 from django.db import migrations
 
-from articles.ingest.parse import canonical_url
+from articles.ingest.values import canonical_url
 from providers.domains import normalise_domain
 
 NON_ASCII_HOST = r"^[A-Za-z]+://[^/?#]*[^\x01-\x7f]"

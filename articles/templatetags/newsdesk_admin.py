@@ -17,7 +17,7 @@ from django.utils import formats, timezone
 
 from providers.models import Provider
 
-from ..models import Article, TaggedTopic, Topic
+from ..models import Article, TaggedTopic, Topic, quality_band_of
 
 register = template.Library()
 
@@ -78,7 +78,7 @@ def dashboard_numbers(now: datetime.datetime | None = None) -> dict:
         "total": totals["total"],
         "published": totals["published"],
         "quality": [("Unrated", totals["unrated"], "unrated")]
-        + [(label, totals[f"quality_{n}"], _band_of(low)) for n, (label, low, _) in enumerate(QUALITY_BUCKETS)],
+        + [(label, totals[f"quality_{n}"], quality_band_of(low)) for n, (label, low, _) in enumerate(QUALITY_BUCKETS)],
         "providers": [
             (row["provider"], str(provider_names[row["provider"]]), row["n"])
             for row in top_providers
@@ -183,10 +183,6 @@ def _bar_list(rows: list[tuple[str, int, str]]) -> dict:
             }
         )
     return {"items": items, "width": width, "height": max(len(rows), 1) * row_height, "label_x": label_width - 8}
-
-
-def _band_of(low: int) -> str:
-    return "0-39" if low < 40 else "40-69" if low < 70 else "70-100"
 
 
 def _start_of(day: datetime.date, plus_days: int = 0) -> datetime.datetime:

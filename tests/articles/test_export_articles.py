@@ -15,7 +15,8 @@ from django.core.management.base import CommandError
 
 from articles import services
 from articles.ingest.export import article_file_text
-from articles.ingest.parse import load_front_matter, parse_bytes, split_front_matter
+from articles.ingest.frontmatter import load_front_matter, split_front_matter
+from articles.ingest.parse import parse_bytes
 from articles.models import Article, SourceFile, Topic
 from providers.models import Provider
 from tests.articles.test_import_articles import catalogue_snapshot, read_report, seed

@@ -1,6 +1,6 @@
 """The article-file parser: every named bad-input case of shared/design.md, both schema eras, the seeds.
 
-parse.py is pure (no ORM), so nothing here touches the database.
+The parser (parse.py, frontmatter.py, values.py, mapping.py) is pure (no ORM): nothing here touches the database.
 """
 
 from __future__ import annotations
@@ -18,19 +18,12 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from articles.ingest import parse as parse_module
-from articles.ingest.parse import (
-    ParsedArticle,
-    ParseResult,
-    Rejected,
-    canonical_url,
-    checked_url,
-    load_front_matter,
-    normalise_domain,
-    parse_bytes,
-    parse_datetime,
-    parse_mapping,
-)
+from articles.ingest import frontmatter, values
+from articles.ingest.frontmatter import load_front_matter
+from articles.ingest.mapping import ParsedArticle, ParseResult, parse_mapping
+from articles.ingest.parse import parse_bytes
+from articles.ingest.values import Rejected, canonical_url, checked_url, parse_datetime
+from providers.domains import normalise_domain
 from tests.conftest import SEEDS, article_text
 
 PATH = "incoming/article.txt"
@@ -1616,7 +1609,7 @@ def test_parse_mapping_rejects_a_non_mapping(value):
 
 # --------------------------------------------------------------------------- fast paths: same results as the slow ones
 #
-# parse.py reads the common case quickly (plain block YAML, plain http(s) URLs, printable text,
+# The parser reads the common case quickly (plain block YAML, plain http(s) URLs, printable text,
 # the closing --- found from a newline) and leaves everything else to the general code. Each fast
 # path must give exactly what the general code gives, or decline: checked here on the seeds, on
 # the benchmark's files, and on generated inputs.
@@ -1627,12 +1620,12 @@ THOROUGH = settings(max_examples=400, deadline=None, suppress_health_check=[Heal
 def read_by_both(front_matter: str):
     """(fast reader's value or None when it declines, general reader's value or the Rejected it raised)."""
     try:
-        slow = parse_module._load_from_events(front_matter)
+        slow = frontmatter._load_from_events(front_matter)
     except Rejected as error:
         slow = error
     try:
-        fast = parse_module._load_plain_block(front_matter)
-    except parse_module._NotPlainBlock:
+        fast = frontmatter._load_plain_block(front_matter)
+    except frontmatter._NotPlainBlock:
         fast = None
     return fast, slow
 
@@ -1656,12 +1649,12 @@ def benchmark_front_matters(directory: Path) -> list[str]:
     spec.loader.exec_module(import_bench)
     import_bench.generate(directory, 60, seed=7)
     texts = [path.read_text(encoding="utf-8") for path in sorted(directory.rglob("*.txt"))]
-    return [front for front, _ in map(parse_module.split_front_matter, texts) if front is not None]
+    return [front for front, _ in map(frontmatter.split_front_matter, texts) if front is not None]
 
 
 @pytest.mark.parametrize("path", FRONT_MATTER_SEEDS, ids=lambda path: path.name[:3])
 def test_seeds_take_the_fast_yaml_path_and_read_as_by_the_events(path):
-    front_matter, _ = parse_module.split_front_matter(path.read_text(encoding="utf-8"))
+    front_matter, _ = frontmatter.split_front_matter(path.read_text(encoding="utf-8"))
     fast, slow = read_by_both(front_matter)
     assert fast is not None
     assert repr(fast) == repr(slow)
@@ -1943,16 +1936,16 @@ URLS = st.one_of(
 @example("https://[::1]/")
 @example("https://example.com/a b")
 def test_fast_url_path_splits_as_urlsplit_does(raw):
-    if raw.isascii() and raw.isprintable() and parse_module._PLAIN_HTTP_URL.fullmatch(raw):
-        assert parse_module._http_url(raw) == parse_module._split_http_url(raw)
+    if raw.isascii() and raw.isprintable() and values._PLAIN_HTTP_URL.fullmatch(raw):
+        assert values._http_url(raw) == values._split_http_url(raw)
     else:
         try:
-            expected = parse_module._split_http_url(raw)
+            expected = values._split_http_url(raw)
         except ValueError as error:
             with pytest.raises(ValueError, match=re.escape(str(error))):
-                parse_module._http_url(raw)
+                values._http_url(raw)
         else:
-            assert parse_module._http_url(raw) == expected
+            assert values._http_url(raw) == expected
 
 
 @THOROUGH
@@ -1961,8 +1954,8 @@ def test_printable_text_skips_the_control_character_pass_without_changing_the_re
     import ftfy
 
     repaired = ftfy.fix_encoding(text) if not text.isascii() and ftfy.badness.is_bad(text) else text
-    expected = parse_module.CONTROL_CHARACTERS.sub("", repaired)
-    assert parse_module.clean_text(text) == (expected, expected != repaired)
+    expected = values.CONTROL_CHARACTERS.sub("", repaired)
+    assert values.clean_text(text) == (expected, expected != repaired)
 
 
 OLD_CLOSING_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
@@ -1978,9 +1971,9 @@ def test_closing_fence_is_found_where_the_multi_line_pattern_finds_it(lines):
     closing = OLD_CLOSING_FENCE.search(rest)
     if closing is None:
         with pytest.raises(Rejected):
-            parse_module.split_front_matter(text)
+            frontmatter.split_front_matter(text)
     else:
-        assert parse_module.split_front_matter(text) == (rest[: closing.start()], rest[closing.end() :])
+        assert frontmatter.split_front_matter(text) == (rest[: closing.start()], rest[closing.end() :])
 
 
 @pytest.mark.parametrize(
@@ -2004,7 +1997,7 @@ def test_fast_yaml_path_leaves_repeated_keys_to_the_events_reader(front_matter, 
 
 def repeats_in(value) -> list[tuple[str, int]]:
     """The (key, line) repeats recorded in every mapping of a value read from front matter."""
-    found = list(value.repeated) if isinstance(value, parse_module.RepeatedKeys) else []
+    found = list(value.repeated) if isinstance(value, values.RepeatedKeys) else []
     for item in value.values() if isinstance(value, dict) else value if isinstance(value, list) else ():
         found += repeats_in(item)
     return found
@@ -2016,12 +2009,12 @@ def repeats_in(value) -> list[tuple[str, int]]:
 @example("https://a@b@example.com/a?c@d#e@f")
 def test_checked_url_is_the_url_as_given_less_its_user_name_and_password(raw):
     try:
-        expected = parse_module._split_http_url(raw)
+        expected = values._split_http_url(raw)
     except ValueError:
         return
     checked = checked_url(raw)
 
-    assert parse_module._split_http_url(checked) == expected._replace(userinfo=None)
+    assert values._split_http_url(checked) == expected._replace(userinfo=None)
     assert (checked == raw) == (expected.userinfo is None)
 
 
@@ -2037,7 +2030,7 @@ def test_checked_url_is_the_url_as_given_less_its_user_name_and_password(raw):
     )
 )
 def test_display_text_skips_its_pass_only_when_nothing_is_hidden(text):
-    without_formatting = parse_module.INVISIBLE_FORMATTING.sub("", text)
-    expected = parse_module.JOINERS.sub(parse_module._joiner_that_joins, without_formatting)
+    without_formatting = values.INVISIBLE_FORMATTING.sub("", text)
+    expected = values.JOINERS.sub(values._joiner_that_joins, without_formatting)
 
-    assert parse_module.display_text(text) == expected
+    assert values.display_text(text) == expected

@@ -9,8 +9,11 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from articles.ingest import parse as parse_module
-from articles.ingest.parse import ParseResult, RepeatedKeys, load_front_matter, parse_bytes, parse_mapping
+from articles.ingest import frontmatter, values
+from articles.ingest.frontmatter import load_front_matter
+from articles.ingest.mapping import ParseResult, parse_mapping
+from articles.ingest.parse import parse_bytes
+from articles.ingest.values import RepeatedKeys
 from tests.articles.test_parse import control_characters, strings_in
 
 PATH = "fuzz/article.txt"
@@ -180,7 +183,7 @@ def assert_clean(result: ParseResult) -> None:
         assert provider is None or provider.domain.isascii()
     # Display text carries no invisible formatting, and no joiner next to ASCII, white space or an end.
     for text in display_texts(article):
-        assert not parse_module.INVISIBLE_FORMATTING.search(text), text
+        assert not values.INVISIBLE_FORMATTING.search(text), text
         assert not re.search(r"(?:^|[\x00-\x7f\s])[\u200c\u200d]|[\u200c\u200d](?:$|[\x00-\x7f\s])", text), text
 
 
@@ -311,9 +314,9 @@ def render_pairs(document: Pairs, rnd) -> tuple[str, list[tuple[str, int]]]:
         if isinstance(value, Pairs):
             survivors: dict = {}  # as a reader's mapping holds them: the first key, the last value
             for (key, child), line in zip(value, key_lines[id(value)], strict=True):
-                resolved = parse_module._plain_scalar(key)
+                resolved = frontmatter._plain_scalar(key)
                 if resolved in survivors:
-                    found.append((parse_module._key_name(key), line))
+                    found.append((values._key_name(key), line))
                 survivors[resolved] = child
             value = list(survivors.values())
         for child in value if isinstance(value, list) else ():
@@ -338,10 +341,10 @@ def repeats_in(value) -> list[tuple[str, int]]:
 def test_both_readers_agree_on_repeated_keys(document, rnd):
     front_matter, expected = render_pairs(document, rnd)
     try:
-        fast = parse_module._load_plain_block(front_matter)
-    except parse_module._NotPlainBlock:
+        fast = frontmatter._load_plain_block(front_matter)
+    except frontmatter._NotPlainBlock:
         fast = None
-    slow = parse_module._load_from_events(front_matter)
+    slow = frontmatter._load_from_events(front_matter)
 
     # The events reader finds every repeat, at its line; the quick reader never reads past one.
     assert sorted(repeats_in(slow)) == sorted(expected), front_matter

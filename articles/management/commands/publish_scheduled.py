@@ -23,7 +23,7 @@ class Command(BaseCommand):
     def handle(self, *args, dry_run=False, **options):
         now = timezone.now()
         if dry_run:
-            due = Article.objects.filter(scheduled_publish_at__lte=now).count()
+            due = Article.objects.due(now).count()
             self.stdout.write(f"publish_scheduled: {due} due (dry run, nothing published).")
             return
         result = articles_publish_due(now=now)
