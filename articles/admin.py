@@ -3,7 +3,8 @@
 Who may change what (see also the README):
 - Non-superusers change only the Editorial fields (published, quality, scheduled publication),
   the list's quality/published columns and the bulk actions, and only with both
-  ``articles.change_article`` and ``articles.change_article_editorial`` (the Editors group).
+  ``articles.change_article`` and ``articles.change_article_editorial`` (``permissions.can_curate``: the
+  Editors group).
 - Content and source fields come from the pipeline (a re-import rewrites them): read-only to
   everyone but superusers. The identity and provenance fields are read-only to everyone.
 Every editorial write goes through ``articles.services`` and is audited (``EditorialChange``); so
@@ -57,6 +58,7 @@ from .models import (
     Topic,
     correlated_count,
 )
+from .permissions import can_curate
 from .views import topics_with_published_articles
 
 EDITORIAL_FIELDS = ("is_published", "quality", "scheduled_publish_at")
@@ -812,7 +814,7 @@ class ArticleAdmin(PublicEditMixin, ValidatedChangeListMixin, CappedCountAdminMi
     # Permissions
 
     def has_editorial_permission(self, request, obj=None) -> bool:
-        return request.user.has_perm("articles.change_article") and request.user.has_perm(services.EDITORIAL_PERMISSION)
+        return can_curate(request.user)
 
     def has_add_permission(self, request):
         # Articles come from the importer.

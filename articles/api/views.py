@@ -1,7 +1,7 @@
 """Articles and topics in the REST API (``/api/v1/articles/``, ``/api/v1/topics/``).
 
 Who sees what is decided in ``visible_articles()``, where ``get_queryset()`` and the rows the
-article list and detail read both start: editors (``articles.view_article`` or ``change_article``,
+article list and detail read both start: editors (``permissions.can_view_unpublished``,
 ``CallerScopeMixin.for_editor``) the whole catalogue, everyone else ``Article.objects.published()``.
 Topics and providers follow from it: anyone else sees those of published articles only, counted
 over published articles, as the public pages show them.
@@ -30,10 +30,11 @@ from newsdesk.api_errors import error_body
 from newsdesk.api_schema import conditional_get_parameters, error_responses, not_modified_response
 from newsdesk.api_support import ConditionalGetMixin, requested_fields
 
-from ..filters import ORDERING_FIELDS, ArticleFilterSet, can_view_unpublished
+from ..filters import ORDERING_FIELDS, ArticleFilterSet
 from ..ingest.load import REJECTED, UpdateRefused, import_mapping
 from ..models import Article, EditorialChange, TaggedTopic, Topic, correlated_count
-from ..services import CONTENT_UPDATE_PERMISSION, article_publish, article_set_quality, article_unpublish
+from ..permissions import CONTENT_UPDATE_PERMISSION, can_update_content, can_view_unpublished
+from ..services import article_publish, article_set_quality, article_unpublish
 from ..views import topics_with_published_articles
 from .permissions import ArticlePermissions
 from .rows import article_values, decode_nested
@@ -99,9 +100,7 @@ class CallerScopeMixin:
 
     @cached_property
     def for_editor(self) -> bool:
-        user = self.request.user
-        # Editors sign in (token or session), so the auth backends need not be asked about anonymous callers.
-        return user.is_authenticated and can_view_unpublished(user)
+        return can_view_unpublished(self.request.user)
 
 
 def article_rows(*, editor: bool, fields: list[str]) -> QuerySet:
@@ -231,7 +230,7 @@ class ArticleViewSet(CallerScopeMixin, ConditionalGetMixin, viewsets.GenericView
                 body=body or "",
                 source_path="api",
                 user=request.user,
-                may_update=request.user.has_perm(CONTENT_UPDATE_PERMISSION),
+                may_update=can_update_content(request.user),
             )
         except UpdateRefused:
             raise PermissionDenied(

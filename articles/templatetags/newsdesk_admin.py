@@ -18,6 +18,7 @@ from django.utils import formats, timezone
 from providers.models import Provider
 
 from ..models import Article, TaggedTopic, Topic
+from ..permissions import can_view_unpublished
 
 register = template.Library()
 
@@ -33,7 +34,7 @@ QUALITY_BUCKETS = [
 @register.inclusion_tag("admin/newsdesk/dashboard.html", takes_context=True)
 def editorial_dashboard(context):
     request = context.get("request")
-    if request is None or not request.user.has_perm("articles.view_article"):
+    if request is None or not can_view_unpublished(request.user):
         return {"show": False}
     data = cache.get(DASHBOARD_CACHE_KEY)
     if data is None:
