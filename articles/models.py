@@ -91,6 +91,9 @@ class SearchDocument(Expression):
 # the smallest value, PostgreSQL as the largest unless told (migration 0008 builds PostgreSQL's
 # date indexes in this order, so listings stay index walks).
 NEWEST_FIRST = (F("published_at").desc(nulls_last=True), F("id").desc())
+# Its exact reverse, undated articles first (the oldest): the same index walked back. The API's ascending
+# order reads its dated articles so, and its undated ones after them (newsdesk/api_pagination.py).
+OLDEST_FIRST = (F("published_at").asc(nulls_first=True), F("id").asc())
 
 
 class ArticleQuerySet(models.QuerySet):

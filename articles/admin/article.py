@@ -34,7 +34,7 @@ from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 
 from .. import services
-from ..models import NEWEST_FIRST, Article, ArticleImage, EditorialChange, RelatedLink, TaggedTopic
+from ..models import NEWEST_FIRST, OLDEST_FIRST, Article, ArticleImage, EditorialChange, RelatedLink, TaggedTopic
 from ..permissions import can_curate
 from .audit import audit_value
 from .changelist import (
@@ -42,7 +42,6 @@ from .changelist import (
     CappedCountAdminMixin,
     CappedCountPaginator,
     ValidatedChangeListMixin,
-    _earliest,
 )
 from .filters import NeedsReviewFilter, ProviderFilter, PublicationFilter, QualityBandFilter, TopicFilter
 from .public_edit import PublicEditMixin
@@ -319,7 +318,7 @@ class ArticleAdmin(PublicEditMixin, ValidatedChangeListMixin, CappedCountAdminMi
 
     # Sorted with undated articles as the oldest, in either direction and on either database: the
     # orders the date index serves (a plain field column would put them first on PostgreSQL).
-    @admin.display(description=Article._meta.get_field("published_at").verbose_name, ordering=_earliest("published_at"))
+    @admin.display(description=Article._meta.get_field("published_at").verbose_name, ordering=OLDEST_FIRST[0])
     def published(self, article):
         return article.published_at
 

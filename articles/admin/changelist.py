@@ -16,12 +16,12 @@ from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connections
-from django.db.models import F, Prefetch, Subquery
+from django.db.models import OrderBy, Prefetch, Subquery
 from django.utils import formats, timezone
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
 
-from ..models import ArticleImage, TaggedTopic, correlated_count
+from ..models import NEWEST_FIRST, OLDEST_FIRST, ArticleImage, TaggedTopic, correlated_count
 
 
 class CappedCountPaginator(Paginator):
@@ -128,7 +128,24 @@ class ValidatedChangeListMixin:
 
 
 class ArticleChangeList(ValidatedChangeList):
+    """The article list, whose date order and drill-down are those of the date index (``NEWEST_FIRST``).
+
+    Its date bounds and probes order by ``NEWEST_FIRST``'s date term or its reverse, as the index stores
+    them (undated articles as the oldest, migration 0008), so PostgreSQL walks it instead of sorting;
+    the probes read no undated article at all.
+    """
+
     undated_queryset = None
+
+    def get_ordering(self, request, queryset):
+        ordering = super().get_ordering(request, queryset)
+        first = ordering[0] if ordering else None
+        # Not ==: an expression compares by its constructor's arguments, and Django reverses a copy in place.
+        if isinstance(first, OrderBy) and first.expression == OLDEST_FIRST[0].expression and not first.descending:
+            # Oldest first: ties by ascending id too (Django would take the default order's descending id),
+            # so the list is NEWEST_FIRST reversed, the index walked back, ties as the API breaks them.
+            return [*ordering[:1], *(term for term in ordering[1:] if term not in NEWEST_FIRST), OLDEST_FIRST[1]]
+        return ordering
 
     def get_filters(self, request):
         specs, has_filters, remaining, may_have_duplicates, has_active_filters = super().get_filters(request)
@@ -253,8 +270,8 @@ class ArticleChangeList(ValidatedChangeList):
         dated = self.undated_queryset.filter(**{f"{field}__isnull": False})
         bounds = (
             self.model._default_manager.annotate(
-                first=Subquery(dated.order_by(_earliest(field)).values(field)[:1]),
-                last=Subquery(dated.order_by(_latest(field)).values(field)[:1]),
+                first=Subquery(dated.order_by(OLDEST_FIRST[0]).values(field)[:1]),
+                last=Subquery(dated.order_by(NEWEST_FIRST[0]).values(field)[:1]),
             )
             .values_list("first", "last")
             .order_by()[:1]
@@ -275,23 +292,13 @@ class ArticleChangeList(ValidatedChangeList):
         probes = {
             f"bucket_{n}": Subquery(
                 queryset.filter(**{f"{field}__gte": _aware(start), f"{field}__lt": _aware(end)})
-                .order_by(_earliest(field))
+                .order_by(OLDEST_FIRST[0])
                 .values(field)[:1]
             )
             for n, (start, end) in enumerate(buckets)
         }
         row = self.model._default_manager.annotate(**probes).values_list(*probes).order_by()[:1]
         return [value is not None for value in next(iter(row), [None] * len(buckets))]
-
-
-# NULL as the smallest value, as the date indexes store it (descending, NULLS LAST: migration
-# 0008), so PostgreSQL walks them instead of sorting. The drill-down's probes read no NULL at all.
-def _earliest(field: str):
-    return F(field).asc(nulls_first=True)
-
-
-def _latest(field: str):
-    return F(field).desc(nulls_last=True)
 
 
 def _next_month(day: datetime.date) -> datetime.date:
