@@ -9,7 +9,7 @@ a 400 naming the parameter) and reusable by the HTML listings: it imports nothin
     else:
         errors = filterset.errors   # {"quality_min": ["Enter a whole number."], ...}
 
-Filtering on ``is_published`` is for editors (``articles.view_article`` or ``change_article``); anyone
+Filtering on ``is_published`` is for editors (``permissions.can_view_unpublished``); anyone
 else who passes it gets a validation error on that parameter, since they only ever see
 published articles.
 """
@@ -31,6 +31,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from providers.models import Provider
 
 from .models import Article, TaggedTopic, clean_search_query, ordering_for
+from .permissions import can_view_unpublished
 
 ORDERING_FIELDS = ("published_at", "quality", "heat", "title")
 ORDERING_LABELS = {
@@ -48,13 +49,6 @@ MAX_VALUES = 20
 MAX_QUERY_LENGTH = settings.NEWSDESK_SEARCH_MAX_LENGTH  # the search page's limit
 SLUG = re.compile(r"^[-\w]+\Z")
 SLUG_OR_DOMAIN = re.compile(r"^[-\w.]+\Z")
-# As in the admin, either permission lets a user see every article.
-VIEW_UNPUBLISHED_PERMISSIONS = ("articles.view_article", "articles.change_article")
-
-
-def can_view_unpublished(user) -> bool:
-    """Editors see the whole catalogue; everyone else sees published articles."""
-    return user is not None and any(user.has_perm(permission) for permission in VIEW_UNPUBLISHED_PERMISSIONS)
 
 
 def ordering_expressions(ordering: str) -> list:

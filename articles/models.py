@@ -10,6 +10,8 @@ from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, NaturalKeyManager, TagBase
 
+from .permissions import can_view_unpublished
+
 QUALITY_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
 # The quality bands editors filter and chart by: {key: (label, lowest, highest)}; "unrated" is no score at all.
 QUALITY_BANDS = {
@@ -144,6 +146,9 @@ def ordering_for(field: str, descending: bool, *, nullable: bool = True) -> tupl
 # Newest first, undated articles after every dated one (migration 0008 builds PostgreSQL's date
 # indexes in this order, so listings stay index walks).
 NEWEST_FIRST = ordering_for("published_at", descending=True)
+# Its exact reverse, undated articles first (the oldest): the same index walked back. The API's ascending
+# order reads its dated articles so, and its undated ones after them (newsdesk/api/pagination.py).
+OLDEST_FIRST = (F("published_at").asc(nulls_first=True), F("id").asc())
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -153,8 +158,6 @@ class ArticleQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Every article for a user who may view unpublished ones (editors), what is published for anyone else."""
-        from .filters import can_view_unpublished  # filters imports this module
-
         # Anonymous callers hold no permission: the auth backends need not be asked.
         editor = user is not None and user.is_authenticated and can_view_unpublished(user)
         return self if editor else self.published()

@@ -37,6 +37,7 @@ from django.utils import timezone
 from newsdesk.caching import catalogue_changed
 
 from .models import Article, ArticleImage, EditorialChange, RelatedLink, SourceFile, TaggedTopic
+from .permissions import EDITOR_PERMISSIONS, EDITORS_GROUP
 
 editorial_log = logging.getLogger("newsdesk.editorial")
 # The articles a log line names, with their old values; the line always has the full count.
@@ -46,24 +47,6 @@ EDITOR_LOCK_FIELD = {
     EditorialChange.Field.IS_PUBLISHED: "published_set_by_editor",
     EditorialChange.Field.QUALITY: "quality_set_by_editor",
 }
-
-EDITORS_GROUP = "Editors"
-# (app label, codename): what the Editors group holds, exactly (see migration 0003 and the README).
-EDITOR_PERMISSIONS = [
-    ("articles", "view_article"),
-    ("articles", "add_article"),  # ingest through the API (the admin never adds articles)
-    ("articles", "change_article"),
-    ("articles", "change_article_editorial"),
-    ("articles", "view_topic"),
-    ("articles", "view_relatedlink"),
-    ("articles", "view_articleimage"),
-    ("articles", "view_editorialchange"),
-    ("providers", "view_provider"),
-    # Never articles.update_article_content: editors create articles through the API, never rewrite them.
-]
-EDITORIAL_PERMISSION = "articles.change_article_editorial"
-# Updating an existing article's content through the ingest API: the pipeline's account, never the Editors group.
-CONTENT_UPDATE_PERMISSION = "articles.update_article_content"
 
 ArticleSelection = QuerySet | Iterable[int]
 

@@ -22,10 +22,10 @@ from providers.models import Provider
 
 from .conditional import conditional_on_catalogue, respond_if_modified
 from .models import Article, Topic, clean_search_query
+from .permissions import can_view_unpublished
 from .templatetags.public_site import http_url, image_src, render_markdown, site_url_of
 
 PAGE_NUMBER = re.compile(r"^[1-9][0-9]{0,6}$")
-PREVIEW_PERMISSION = "articles.view_article"
 
 
 @dataclass
@@ -86,7 +86,7 @@ def article_detail(request, slug):
     if article.is_published:
         return respond_if_modified(request, lambda: _article_response(request, article, preview=False))
     # Editors check an unpublished article from the admin's "View on site"; readers never see it.
-    if not request.user.has_perm(PREVIEW_PERMISSION):
+    if not can_view_unpublished(request.user):
         raise Http404("No such article.")
     response = _article_response(request, article, preview=True)
     patch_cache_control(response, private=True, no_store=True)

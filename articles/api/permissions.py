@@ -2,7 +2,7 @@
 
 from rest_framework.permissions import SAFE_METHODS, DjangoModelPermissionsOrAnonReadOnly
 
-from ..services import EDITORIAL_PERMISSION
+from ..permissions import CURATE_PERMISSIONS
 
 
 class ArticlePermissions(DjangoModelPermissionsOrAnonReadOnly):
@@ -14,7 +14,7 @@ class ArticlePermissions(DjangoModelPermissionsOrAnonReadOnly):
 
     perms_map = {
         **DjangoModelPermissionsOrAnonReadOnly.perms_map,
-        "PATCH": ["%(app_label)s.change_%(model_name)s", EDITORIAL_PERMISSION],
+        "PATCH": list(CURATE_PERMISSIONS),  # permissions.can_curate
     }
 
     def has_permission(self, request, view):

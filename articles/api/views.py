@@ -2,10 +2,10 @@
 
 Who sees what is decided by ``Article.objects.visible_to()`` (``get_queryset()``) and, for the
 rows the article list and detail read, ``visible_articles()`` from ``CallerScopeMixin.for_editor``:
-editors (``articles.view_article`` or ``change_article``) the whole catalogue, everyone else
-``Article.objects.published()``. Topics and providers follow from it (their querysets'
-``with_articles_in()`` and ``with_article_count()``): anyone else sees those of published articles
-only, counted over published articles, as the public pages show them.
+editors (``permissions.can_view_unpublished``: ``articles.view_article`` or ``change_article``) the
+whole catalogue, everyone else ``Article.objects.published()``. Topics and providers follow from it
+(their querysets' ``with_articles_in()`` and ``with_article_count()``): anyone else sees those of
+published articles only, counted over published articles, as the public pages show them.
 Writes need the model permissions (``ArticlePermissions``): ``change_article`` and the editorial
 permission to PATCH, ``add_article`` to POST; they go through ``articles.services`` and the
 importer's loader, like the admin's and ``import_articles``'. A POST of an article already in the
@@ -32,11 +32,12 @@ from newsdesk.api.schema import conditional_get_parameters, error_responses, not
 from newsdesk.api.support import ConditionalGetMixin, requested_fields
 from providers.models import Provider
 
-from ..filters import ORDERING_FIELDS, ArticleFilterSet, can_view_unpublished
+from ..filters import ORDERING_FIELDS, ArticleFilterSet
 from ..ingest.load import REJECTED, UpdateRefused
 from ..ingest.single import import_mapping
 from ..models import Article, EditorialChange, Topic
-from ..services import CONTENT_UPDATE_PERMISSION, article_publish, article_set_quality, article_unpublish
+from ..permissions import CONTENT_UPDATE_PERMISSION, can_update_content, can_view_unpublished
+from ..services import article_publish, article_set_quality, article_unpublish
 from .permissions import ArticlePermissions
 from .rows import article_values, decode_nested
 from .serializers import (
@@ -110,9 +111,7 @@ class CallerScopeMixin:
 
     @cached_property
     def for_editor(self) -> bool:
-        user = self.request.user
-        # Editors sign in (token or session), so the auth backends need not be asked about anonymous callers.
-        return user.is_authenticated and can_view_unpublished(user)
+        return can_view_unpublished(self.request.user)
 
 
 def article_rows(*, editor: bool, fields: list[str]) -> QuerySet:
@@ -242,7 +241,7 @@ class ArticleViewSet(CallerScopeMixin, ConditionalGetMixin, viewsets.GenericView
                 body=body or "",
                 source_path="api",
                 user=request.user,
-                may_update=request.user.has_perm(CONTENT_UPDATE_PERMISSION),
+                may_update=can_update_content(request.user),
             )
         except UpdateRefused:
             raise PermissionDenied(

@@ -2,7 +2,7 @@
 
 Editors see the catalogue (articles, providers, topics, related links, images, the audit trail)
 and change articles' editorial fields; nothing else. The list is frozen here on purpose, as
-migrations must be: ``articles.services.EDITOR_PERMISSIONS`` is the living copy that
+migrations must be: ``articles.permissions.EDITOR_PERMISSIONS`` is the living copy that
 ``create_editor`` re-applies (it also recreates the group if a test flush or a person removed it).
 """
 

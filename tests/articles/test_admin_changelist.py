@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles.admin import CappedCountPaginator
+from articles.admin.changelist import CappedCountPaginator
 from articles.models import Article, ArticleImage, EditorialChange
 
 from .admin_support import bulk_articles, provider, topic, unbounded_article_counts

@@ -7,8 +7,8 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from articles.admin.dashboard import DASHBOARD_CACHE_KEY
 from articles.models import Article
-from articles.templatetags.newsdesk_admin import DASHBOARD_CACHE_KEY
 
 from .admin_support import bulk_articles, make_editor, provider, topic
 

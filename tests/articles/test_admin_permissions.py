@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from articles import services
 from articles.models import Article, EditorialChange
+from articles.permissions import EDITOR_PERMISSIONS
 
 from .admin_support import change_url, form_data, make_editor
 
@@ -43,7 +43,7 @@ def test_the_migration_creates_the_editors_group_with_exactly_these_permissions(
         ("articles", "view_editorialchange"),
         ("providers", "view_provider"),
     }
-    assert granted == set(services.EDITOR_PERMISSIONS)
+    assert granted == set(EDITOR_PERMISSIONS)
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,8 @@ import yaml
 from django.contrib.auth.models import Group
 
 from articles.models import Article, EditorialChange, SourceFile
-from articles.services import CONTENT_UPDATE_PERMISSION, article_schedule_publication, editors_group_ensure
+from articles.permissions import CONTENT_UPDATE_PERMISSION
+from articles.services import article_schedule_publication, editors_group_ensure
 from tests.articles.admin_support import change_url, form_data
 from tests.articles.api_support import token_client, user_with
 from tests.conftest import article_text

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from articles import services
 from articles.models import Article, EditorialChange
+from articles.permissions import EDITORS_GROUP
 
 from .admin_support import bulk_articles, make_editor
 
@@ -190,7 +191,7 @@ def test_publishing_fulfils_a_schedule(make_article):
 def test_editor_create_makes_a_staff_editor_and_promotes_existing_accounts(django_user_model):
     user = make_editor("newcomer")
     assert user.is_staff and not user.is_superuser
-    assert user.groups.filter(name=services.EDITORS_GROUP).exists()
+    assert user.groups.filter(name=EDITORS_GROUP).exists()
     assert user.has_perm("articles.change_article_editorial")
 
     existing = django_user_model.objects.create_user(username="reporter", password="x-long-password-1")

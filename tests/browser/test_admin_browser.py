@@ -14,8 +14,8 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
 
+from articles.admin.dashboard import DASHBOARD_CACHE_KEY
 from articles.models import Article, ArticleImage, EditorialChange, TaggedTopic
-from articles.templatetags.newsdesk_admin import DASHBOARD_CACHE_KEY
 from tests.articles.admin_support import PASSWORD, bulk_articles, make_editor, provider, topic
 from tests.browser.conftest import LiveSession
 

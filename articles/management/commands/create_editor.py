@@ -13,7 +13,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.services import EDITORS_GROUP, editor_create
+from articles.permissions import EDITORS_GROUP
+from articles.services import editor_create
 
 PASSWORD_VARIABLE = "NEWSDESK_EDITOR_PASSWORD"
 

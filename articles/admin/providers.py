@@ -1,12 +1,15 @@
+"""Providers, each with the number of its articles (the Provider model stays in ``providers``)."""
+
 from django.contrib import admin
 from django.urls import reverse
 from django.utils import formats
 from django.utils.html import format_html
 
-from articles.admin import PublicEditMixin, ValidatedChangeListMixin, article_count_of
-from articles.models import Article
+from providers.models import Provider
 
-from .models import Provider
+from ..models import Article
+from .changelist import ValidatedChangeListMixin, article_count_of
+from .public_edit import PublicEditMixin
 
 
 @admin.register(Provider)

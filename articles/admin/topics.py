@@ -1,0 +1,31 @@
+"""Topics, each with the number of its articles (counted for the page's rows only)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import reverse
+from django.utils import formats
+from django.utils.html import format_html
+
+from ..models import Article, TaggedTopic, Topic
+from .changelist import ValidatedChangeListMixin, article_count_of
+from .public_edit import PublicEditMixin
+
+
+@admin.register(Topic)
+class TopicAdmin(PublicEditMixin, ValidatedChangeListMixin, admin.ModelAdmin):
+    list_display = ["name", "slug", "article_count"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    show_facets = admin.ShowFacets.NEVER
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(article_total=article_count_of(TaggedTopic, "tag"))
+
+    def public_objects(self, queryset):
+        return queryset.filter(pk__in=Topic.objects.with_articles_in(Article.objects.published()).values("pk"))
+
+    @admin.display(description="articles", ordering="article_total")
+    def article_count(self, topic):
+        url = reverse("admin:articles_article_changelist") + f"?topic__id__exact={topic.pk}"
+        return format_html('<a href="{}">{}</a>', url, formats.number_format(topic.article_total, force_grouping=True))
