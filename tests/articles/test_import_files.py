@@ -22,7 +22,7 @@ import pytest
 from articles.ingest.load import find_article_files, import_files
 from articles.models import Article
 from tests.articles.test_import_articles import read_report, summary_counts
-from tests.conftest import article_text
+from tests.factories import article_text
 
 pytestmark = pytest.mark.django_db
 

@@ -26,7 +26,7 @@ from articles.ingest.parse import parse_bytes
 from articles.models import Article, RelatedLink, TaggedTopic, Topic
 from providers.models import Provider
 from tests.articles.test_import_articles import catalogue_snapshot
-from tests.conftest import article_text
+from tests.factories import article_text
 
 PROJECT = Path(__file__).resolve().parents[2]
 WRITES = ("INSERT", "UPDATE", "DELETE", "COPY")

@@ -24,7 +24,8 @@ from articles.ingest.mapping import ParsedArticle, ParseResult, parse_mapping
 from articles.ingest.parse import parse_bytes
 from articles.ingest.values import Rejected, canonical_url, checked_url, parse_datetime
 from providers.domains import normalise_domain
-from tests.conftest import SEEDS, article_text
+from tests.conftest import SEEDS
+from tests.factories import article_text
 
 PATH = "incoming/article.txt"
 UTC = dt.UTC
