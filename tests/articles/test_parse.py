@@ -1,4 +1,4 @@
-"""The article-file parser: every named bad-input case of shared/design.md, both schema eras, the seeds.
+"""The article-file parser: every named kind of bad input, both schema eras, the seeds.
 
 The parser (parse.py, frontmatter.py, values.py, mapping.py) is pure (no ORM): nothing here touches the database.
 """
