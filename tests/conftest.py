@@ -11,9 +11,8 @@ from django.core.cache import cache
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
-from articles.models import Article, ArticleImage, RelatedLink, TaggedTopic, Topic
+from articles.models import Article, ArticleImage, RelatedLink, TaggedTopic
 from articles.services import article_publish
-from providers.models import Provider
 from tests import factories
 from tests.articles.api_support import BASE_DATE, EDITOR_PERMISSIONS, PIPELINE_PERMISSIONS, token_client, user_with
 
@@ -140,11 +139,8 @@ def reader_api(db, django_user_model):
 def build_catalogue(make_article):
     """``build(n)`` creates n articles (published unless told), each with two topics, an image and
     two related links, one of them to the previous article. Returns them oldest first."""
-    topics = [
-        Topic.objects.get_or_create(slug=slug, defaults={"name": name})[0]
-        for slug, name in (("ai", "AI"), ("science", "Science"), ("politics", "Politics"))
-    ]
-    bbc = Provider.objects.get_or_create(domain="bbc.com", defaults={"name": "BBC", "slug": "bbc-com"})[0]
+    topics = [factories.topic(name) for name in ("AI", "Science", "Politics")]
+    bbc = factories.provider("bbc.com", "BBC")
     made: list[Article] = []
 
     def build(count: int, *, published: bool = True, **fields) -> list[Article]:
