@@ -155,36 +155,41 @@ def _news_article_json_ld(request, article: Article, images: list[dict], source_
 @require_safe
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
-    page = listing_page(request, Article.objects.published().for_topic(topic).for_listing())
-    # Before the conditional check, so no request (not even one with a forged validator) learns
-    # of a topic that only unpublished articles have.
-    if not page.articles:
-        raise Http404("No published article has this topic.")
-    context = {
-        "topic": topic,
-        "page": page,
-        "title": paged_title(topic.name, page),
-        "feeds": feed_links("topic_", slug=topic.slug),
-        "feed_title": f"Newsdesk: {topic.name}",
-    }
-    return respond_if_modified(request, lambda: render(request, "articles/topic_detail.html", context))
+    articles = Article.objects.published().for_topic(topic)
+    return _catalogue_page(
+        request, topic, articles, template="articles/topic_detail.html", missing="No published article has this topic."
+    )
 
 
 @require_safe
 def provider_detail(request, slug):
     provider = get_object_or_404(Provider, slug=slug)
-    page = listing_page(request, Article.objects.published().for_provider(provider).for_listing())
-    # Before the conditional check, as for topics: a provider of unpublished articles only is not public.
+    articles = Article.objects.published().for_provider(provider)
+    return _catalogue_page(
+        request,
+        provider,
+        articles,
+        template="providers/provider_detail.html",
+        missing="No published article is from this provider.",
+    )
+
+
+def _catalogue_page(request, owner: Topic | Provider, articles, *, template: str, missing: str):
+    """The page of a topic's or provider's published articles, a 404 when it has none."""
+    kind = owner._meta.model_name  # "topic" or "provider": the context entry and the feeds' prefix
+    page = listing_page(request, articles.for_listing())
+    # Before the conditional check, so no request (not even one with a forged validator) learns
+    # of a topic or provider that only unpublished articles have.
     if not page.articles:
-        raise Http404("No published article is from this provider.")
+        raise Http404(missing)
     context = {
-        "provider": provider,
+        kind: owner,
         "page": page,
-        "title": paged_title(provider.name, page),
-        "feeds": feed_links("provider_", slug=provider.slug),
-        "feed_title": f"Newsdesk: {provider.name}",
+        "title": paged_title(owner.name, page),
+        "feeds": feed_links(f"{kind}_", slug=owner.slug),
+        "feed_title": f"Newsdesk: {owner.name}",
     }
-    return respond_if_modified(request, lambda: render(request, "providers/provider_detail.html", context))
+    return respond_if_modified(request, lambda: render(request, template, context))
 
 
 @require_safe

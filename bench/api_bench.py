@@ -9,7 +9,7 @@ Measures, for each of
   detail     GET /api/v1/articles/<slug>/
   filtered   GET /api/v1/articles/?topic=…&quality_min=60&ordering=-quality
   ceiling    a bare Django view returning the list's page of rows as values() + JsonResponse
-requests/s and p50/p99 latency, then list/ceiling. Targets (issue 6): list ≥ 0.5 × ceiling,
+requests/s and p50/p99 latency, then list/ceiling. The targets: list ≥ 0.5 × ceiling,
 p99 < 100 ms at 16 connections. Needs wrk (`apt-get install -y wrk`). Not a test: it asserts nothing.
 It also prints the server's CPU time per request (from /proc, on Linux): it depends far less than
 requests/s on what else the machine is doing, so on a shared machine it is the figure to compare.

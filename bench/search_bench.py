@@ -14,7 +14,7 @@ whole stack: middleware, filters, queries, template or serializer), each query o
   api   GET /api/v1/articles/?q=…   newest first, one page of 20 (keyset cursor)
 
 and prints p50/p95/p99 per kind of query and overall, with how many published articles each
-kind matches. The caches are off: this measures the search, not a cache hit. Target (issue 7):
+kind matches. The caches are off: this measures the search, not a cache hit. The target:
 p50 under 50 ms on PostgreSQL. Not a test: it asserts nothing.
 
 Text: import_bench's newsroom sentences (25 words, so a "common word" is in nearly every article:

@@ -11,9 +11,9 @@ from django.core.cache import cache
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
-from articles.models import Article, ArticleImage, RelatedLink, TaggedTopic, Topic
+from articles.models import Article, ArticleImage, RelatedLink, TaggedTopic
 from articles.services import article_publish
-from providers.models import Provider
+from tests import factories
 from tests.articles.api_support import BASE_DATE, EDITOR_PERMISSIONS, PIPELINE_PERMISSIONS, token_client, user_with
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -72,31 +72,6 @@ def write_article(tmp_path):
     return write
 
 
-def article_text(**overrides) -> str:
-    """A valid 2024-era article file; keyword arguments replace or (with None) remove top-level keys."""
-    import yaml
-
-    data = {
-        "category": "news",
-        "title": "A test article",
-        "excerpt": "Something happened.",
-        "publishedDateTime": "2024-03-01T10:00:00Z",
-        "webUrl": "https://example.com/news/a-test-article",
-        "type": "article",
-        "quality": 50,
-        "heat": -1,
-        "published": False,
-        "provider": {"name": "Example News", "domain": "example.com"},
-        "topics": ["Testing"],
-    }
-    for key, value in overrides.items():
-        if value is None:
-            data.pop(key, None)
-        else:
-            data[key] = value
-    return "---\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True) + "---\n"
-
-
 @pytest.fixture
 def editor(django_user_model):
     return django_user_model.objects.create_user(username="editor", password="a-long-test-password", is_staff=True)
@@ -105,32 +80,7 @@ def editor(django_user_model):
 @pytest.fixture
 def make_article(db):
     """Create an article directly (no file), with a provider; keyword arguments override fields."""
-    import itertools
-
-    from providers.models import Provider
-
-    counter = itertools.count(1)
-
-    def make(**fields):
-        number = next(counter)
-        provider = (
-            fields.pop("provider", None)
-            or Provider.objects.get_or_create(
-                domain="example.com", defaults={"name": "Example News", "slug": "example-com"}
-            )[0]
-        )
-        url = fields.pop("url", f"https://example.com/news/{number}")
-        defaults = {
-            "source_key": url,
-            "url": url,
-            "slug": f"article-{number}",
-            "title": f"Article {number}",
-            "provider": provider,
-            "quality": 50,
-        }
-        return Article.objects.create(**{**defaults, **fields})
-
-    return make
+    return factories.article_maker()
 
 
 @pytest.fixture
@@ -189,11 +139,8 @@ def reader_api(db, django_user_model):
 def build_catalogue(make_article):
     """``build(n)`` creates n articles (published unless told), each with two topics, an image and
     two related links, one of them to the previous article. Returns them oldest first."""
-    topics = [
-        Topic.objects.get_or_create(slug=slug, defaults={"name": name})[0]
-        for slug, name in (("ai", "AI"), ("science", "Science"), ("politics", "Politics"))
-    ]
-    bbc = Provider.objects.get_or_create(domain="bbc.com", defaults={"name": "BBC", "slug": "bbc-com"})[0]
+    topics = [factories.topic(name) for name in ("AI", "Science", "Politics")]
+    bbc = factories.provider("bbc.com", "BBC")
     made: list[Article] = []
 
     def build(count: int, *, published: bool = True, **fields) -> list[Article]:

@@ -17,8 +17,10 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import OrderBy, Prefetch, Subquery
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.text import capfirst
 
 from ..models import NEWEST_FIRST, OLDEST_FIRST, ArticleImage, TaggedTopic, correlated_count
@@ -312,3 +314,9 @@ def _aware(day: datetime.date) -> datetime.datetime:
 def article_count_of(model, field: str):
     """How many ``model`` rows point at the outer row through ``field``, for the rows of the page only."""
     return correlated_count(model._default_manager.all(), field)
+
+
+def article_count_link(owner, lookup: str) -> str:
+    """``owner.article_total`` (from ``article_count_of``), linking to the article list filtered by ``lookup``."""
+    url = reverse("admin:articles_article_changelist") + f"?{lookup}={owner.pk}"
+    return format_html('<a href="{}">{}</a>', url, formats.number_format(owner.article_total, force_grouping=True))

@@ -1,14 +1,11 @@
 """Providers, each with the number of its articles (the Provider model stays in ``providers``)."""
 
 from django.contrib import admin
-from django.urls import reverse
-from django.utils import formats
-from django.utils.html import format_html
 
 from providers.models import Provider
 
 from ..models import Article
-from .changelist import ValidatedChangeListMixin, article_count_of
+from .changelist import ValidatedChangeListMixin, article_count_link, article_count_of
 from .public_edit import PublicEditMixin
 
 
@@ -31,7 +28,4 @@ class ProviderAdmin(PublicEditMixin, ValidatedChangeListMixin, admin.ModelAdmin)
 
     @admin.display(description="articles", ordering="article_total")
     def article_count(self, provider):
-        url = reverse("admin:articles_article_changelist") + f"?provider__id__exact={provider.pk}"
-        return format_html(
-            '<a href="{}">{}</a>', url, formats.number_format(provider.article_total, force_grouping=True)
-        )
+        return article_count_link(provider, "provider__id__exact")

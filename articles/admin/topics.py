@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.urls import reverse
-from django.utils import formats
-from django.utils.html import format_html
 
 from ..models import Article, TaggedTopic, Topic
-from .changelist import ValidatedChangeListMixin, article_count_of
+from .changelist import ValidatedChangeListMixin, article_count_link, article_count_of
 from .public_edit import PublicEditMixin
 
 
@@ -27,5 +24,4 @@ class TopicAdmin(PublicEditMixin, ValidatedChangeListMixin, admin.ModelAdmin):
 
     @admin.display(description="articles", ordering="article_total")
     def article_count(self, topic):
-        url = reverse("admin:articles_article_changelist") + f"?topic__id__exact={topic.pk}"
-        return format_html('<a href="{}">{}</a>', url, formats.number_format(topic.article_total, force_grouping=True))
+        return article_count_link(topic, "topic__id__exact")

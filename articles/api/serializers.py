@@ -411,11 +411,7 @@ class TopicLinksSerializer(serializers.Serializer):
     html = serializers.URLField(read_only=True, help_text="The topic's public web page.")
 
 
-class TopicSerializer(serializers.Serializer):
-    name = serializers.CharField(read_only=True, help_text="Topic name.")
-    slug = serializers.SlugField(
-        read_only=True, help_text="Identifies the topic in `/api/v1/topics/{slug}/` and `?topic=`."
-    )
+class TopicSerializer(TopicSummarySerializer):
     article_count = serializers.IntegerField(
         read_only=True, help_text="How many articles visible to you are about this topic."
     )

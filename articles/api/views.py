@@ -64,8 +64,6 @@ FIELDS_PARAMETER = OpenApiParameter(
 ARTICLE_SLUG = OpenApiParameter(
     "slug", str, OpenApiParameter.PATH, description="The article's slug (`slug` in its representation)."
 )
-TOPIC_SLUG = OpenApiParameter("slug", str, OpenApiParameter.PATH, description="The topic's slug.")
-PROVIDER_SLUG = OpenApiParameter("slug", str, OpenApiParameter.PATH, description="The provider's slug.")
 
 INGEST_EXAMPLE = {
     "webUrl": "https://example.com/news/2024/rates-held",
@@ -286,63 +284,66 @@ class ArticleViewSet(CallerScopeMixin, ConditionalGetMixin, viewsets.GenericView
         return [serializer.to_representation(row) for row in decode_nested(rows)]
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="List topics",
-        description="Topics by name, with the number of articles visible to you about each: those of published "
-        "articles, or every topic for editors.",
-        parameters=conditional_get_parameters(),
-        responses={
-            200: TopicSerializer(many=True),
-            304: not_modified_response(),
-            **error_responses(400, 401, 406, 429),
-        },
-    ),
-    retrieve=extend_schema(
-        summary="Get a topic",
-        description="One topic by slug, with its article count. A topic that no article visible to you has is a 404.",
-        parameters=[TOPIC_SLUG, *conditional_get_parameters()],
-        responses={200: TopicSerializer, 304: not_modified_response(), **error_responses(401, 404, 406, 429)},
-    ),
-)
-class TopicViewSet(
+def by_slug_schema(*, singular: str, plural: str, serializer, list_description: str, retrieve_description: str):
+    """The schema of a read-only catalogue listed by name and retrieved by slug."""
+    slug = OpenApiParameter("slug", str, OpenApiParameter.PATH, description=f"The {singular}'s slug.")
+    return extend_schema_view(
+        list=extend_schema(
+            summary=f"List {plural}",
+            description=list_description,
+            parameters=conditional_get_parameters(),
+            responses={
+                200: serializer(many=True),
+                304: not_modified_response(),
+                **error_responses(400, 401, 406, 429),
+            },
+        ),
+        retrieve=extend_schema(
+            summary=f"Get a {singular}",
+            description=retrieve_description,
+            parameters=[slug, *conditional_get_parameters()],
+            responses={200: serializer, 304: not_modified_response(), **error_responses(401, 404, 406, 429)},
+        ),
+    )
+
+
+class BySlugViewSet(
     CallerScopeMixin, ConditionalGetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
+    """Read-only, by slug, unfiltered; subclasses scope ``get_queryset`` by the caller."""
+
     lookup_field = "slug"
     lookup_value_regex = r"[-\w]+"
-    serializer_class = TopicSerializer
     filter_backends: list = []
+
+
+@by_slug_schema(
+    singular="topic",
+    plural="topics",
+    serializer=TopicSerializer,
+    list_description="Topics by name, with the number of articles visible to you about each: those of published "
+    "articles, or every topic for editors.",
+    retrieve_description="One topic by slug, with its article count. A topic that no article visible to you has "
+    "is a 404.",
+)
+class TopicViewSet(BySlugViewSet):
+    serializer_class = TopicSerializer
 
     def get_queryset(self):
         return visible_topics(editor=self.for_editor).order_by("name", "pk")
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="List providers",
-        description="Providers by name, with the number of articles visible to you that each published: those "
-        "of published articles, or every provider for editors.",
-        parameters=conditional_get_parameters(),
-        responses={
-            200: ProviderSerializer(many=True),
-            304: not_modified_response(),
-            **error_responses(400, 401, 406, 429),
-        },
-    ),
-    retrieve=extend_schema(
-        summary="Get a provider",
-        description="One provider by slug, with its article count. A provider of no article visible to you is a 404.",
-        parameters=[PROVIDER_SLUG, *conditional_get_parameters()],
-        responses={200: ProviderSerializer, 304: not_modified_response(), **error_responses(401, 404, 406, 429)},
-    ),
+@by_slug_schema(
+    singular="provider",
+    plural="providers",
+    serializer=ProviderSerializer,
+    list_description="Providers by name, with the number of articles visible to you that each published: those "
+    "of published articles, or every provider for editors.",
+    retrieve_description="One provider by slug, with its article count. A provider of no article visible to you "
+    "is a 404.",
 )
-class ProviderViewSet(
-    CallerScopeMixin, ConditionalGetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
-    lookup_field = "slug"
-    lookup_value_regex = r"[-\w]+"
+class ProviderViewSet(BySlugViewSet):
     serializer_class = ProviderSerializer
-    filter_backends: list = []
 
     def get_queryset(self):
         return visible_providers(editor=self.for_editor).order_by("name", "pk")

@@ -67,11 +67,6 @@ def iter_article_files(paths: Sequence[str | os.PathLike]) -> Iterator[ArticleFi
     return _walk_article_files(paths)
 
 
-def find_article_files(paths: Sequence[str | os.PathLike]) -> list[ArticleFile]:
-    """``iter_article_files`` as a list."""
-    return list(iter_article_files(paths))
-
-
 def _exists(path: str | os.PathLike) -> bool:
     try:
         os.stat(path)

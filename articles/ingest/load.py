@@ -38,7 +38,7 @@ from providers.services import providers_ensure
 from ..models import Article, ArticleImage, EditorialChange, RelatedLink, SourceFile, TaggedTopic
 from ..services import articles_content_update, articles_follow_files
 from ..topics import topics_ensure
-from .files import ArticleFile, Unreadable, find_article_files, iter_article_files, read_article_file  # noqa: F401  (callers find files and import them from here)
+from .files import ArticleFile, Unreadable, read_article_file
 from .rows import (
     ARTICLE_COLUMNS,
     IMAGE_COLUMNS,

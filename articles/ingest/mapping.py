@@ -1,6 +1,6 @@
 """An article given as a mapping with the file format's keys (front matter, or API JSON) → ``ParsedArticle``.
 
-Pure: no database, no Django models (``load.py`` does the writing). The rules (see ``shared/design.md``):
+Pure: no database, no Django models (``load.py`` does the writing). The rules:
 
 * a problem in the article's own fields rejects the file, listing every problem found;
 * a malformed entry in ``topics``, ``images`` or ``related`` is skipped with a warning;

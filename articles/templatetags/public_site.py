@@ -118,11 +118,6 @@ def render_markdown(text: str, base_url: str = "") -> str:
     )
 
 
-@register.filter(name="http_url")
-def http_url_filter(value, base=""):
-    return http_url(value, base)
-
-
 @register.filter
 def provider_logo(provider) -> str:
     """The provider's logo as an absolute http(s) URL; relative paths are resolved against its own site."""
@@ -147,11 +142,6 @@ def image_src(image, article) -> str:
 @register.simple_tag(takes_context=True)
 def absolute_url(context, path: str) -> str:
     return context["request"].build_absolute_uri(path)
-
-
-@register.filter
-def markdown_safe(text, base_url="") -> SafeString:
-    return mark_safe(render_markdown(text, base_url))  # nh3 output is sanitised HTML.
 
 
 def json_ld_text(data) -> str:

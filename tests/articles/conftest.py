@@ -3,8 +3,7 @@
 import pytest
 
 from articles.models import Article
-
-from .admin_support import make_editor
+from tests.factories import make_editor
 
 
 @pytest.fixture

@@ -8,8 +8,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from articles.models import Article, EditorialChange
-
-from .admin_support import bulk_articles
+from tests.factories import bulk_articles
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from articles import services
 from articles.models import EditorialChange, TaggedTopic
+from tests.factories import bulk_articles, make_editor, provider, topic
 
-from .admin_support import bulk_articles, make_editor, provider, topic, unbounded_article_counts
+from .admin_support import unbounded_article_counts
 
 pytestmark = pytest.mark.django_db
 

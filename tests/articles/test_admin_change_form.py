@@ -7,8 +7,9 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article, ArticleImage, EditorialChange, RelatedLink, TaggedTopic
+from tests.factories import provider, topic
 
-from .admin_support import change_url, form_data, provider, topic
+from .admin_support import change_url, form_data
 
 pytestmark = pytest.mark.django_db
 

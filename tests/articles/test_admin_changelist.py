@@ -12,8 +12,9 @@ from django.urls import reverse
 
 from articles.admin.changelist import CappedCountPaginator
 from articles.models import Article, ArticleImage, EditorialChange
+from tests.factories import bulk_articles, provider, topic
 
-from .admin_support import bulk_articles, provider, topic, unbounded_article_counts
+from .admin_support import unbounded_article_counts
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from .admin_support import provider, topic
+from tests.factories import provider, topic
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,7 @@ from django.urls import reverse
 
 from articles.admin.dashboard import DASHBOARD_CACHE_KEY
 from articles.models import Article
-
-from .admin_support import bulk_articles, make_editor, provider, topic
+from tests.factories import bulk_articles, make_editor, provider, topic
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,9 @@ from django.urls import reverse
 
 from articles.models import Article, EditorialChange
 from articles.permissions import EDITOR_PERMISSIONS
+from tests.factories import make_editor
 
-from .admin_support import change_url, form_data, make_editor
+from .admin_support import change_url, form_data
 
 pytestmark = pytest.mark.django_db
 

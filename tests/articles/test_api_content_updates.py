@@ -18,7 +18,7 @@ from articles.permissions import CONTENT_UPDATE_PERMISSION
 from articles.services import article_schedule_publication, editors_group_ensure
 from tests.articles.admin_support import change_url, form_data
 from tests.articles.api_support import token_client, user_with
-from tests.conftest import article_text
+from tests.factories import article_text
 
 pytestmark = pytest.mark.django_db
 

@@ -217,7 +217,7 @@ def test_the_filterset_works_without_drf_for_the_html_listings(catalogue):
 
 
 def test_the_validation_form_is_built_once_per_kind_of_caller_and_each_request_gets_its_own_fields(rf, db):
-    from tests.articles.admin_support import make_editor
+    from tests.factories import make_editor
 
     editor_request = rf.get("/")
     editor_request.user = make_editor()

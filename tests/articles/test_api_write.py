@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from articles.models import Article, EditorialChange, RelatedLink
 from articles.services import article_set_quality, editors_group_ensure
 from tests.articles.api_support import token_client, user_with
-from tests.conftest import article_text
+from tests.factories import article_text
 
 # --------------------------------------------------------------------------- who may write
 

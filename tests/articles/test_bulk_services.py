@@ -11,8 +11,7 @@ from django.utils import timezone
 from articles import services
 from articles.models import Article, EditorialChange
 from articles.permissions import EDITORS_GROUP
-
-from .admin_support import bulk_articles, make_editor
+from tests.factories import bulk_articles, make_editor
 
 pytestmark = pytest.mark.django_db
 

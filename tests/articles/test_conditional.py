@@ -15,10 +15,10 @@ from django.utils import timezone
 from articles.conditional import public_changes_sql
 from articles.models import Article, ArticleImage, PublicEdit
 from articles.services import article_publish, article_schedule_publication, article_set_quality, article_unpublish
-from tests.articles import site_data
+from tests import factories
 from tests.articles.admin_support import form_data
 from tests.articles.test_ordering import query_plan
-from tests.conftest import article_text
+from tests.factories import article_text
 
 pytestmark = pytest.mark.django_db
 
@@ -225,7 +225,7 @@ def test_a_change_readers_see_moves_every_public_validator(
     public, draft = catalogue
     # Imported last, so a withdrawal or deletion of the public article leaves the newest import where it was;
     # and the pages still have something to list.
-    site_data.article(topics=("Science",), imported_at=timezone.now())
+    factories.article(topics=("Science",), imported_at=timezone.now())
     before = validators(client)
     change(
         public=public,

@@ -23,9 +23,9 @@ from django.utils import timezone
 
 from articles import services
 from articles.models import Article, EditorialChange
-from tests.conftest import article_text
+from tests.factories import article_text, make_editor
 
-from .admin_support import change_url, form_data, make_editor
+from .admin_support import change_url, form_data
 from .api_support import EDITOR_PERMISSIONS, token_client, user_with
 
 pytestmark = pytest.mark.django_db

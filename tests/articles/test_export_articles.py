@@ -21,7 +21,7 @@ from articles.models import Article, SourceFile, Topic
 from providers.models import Provider
 from tests.articles.test_import_articles import catalogue_snapshot, read_report, seed
 from tests.articles.test_import_scale import PROJECT, scratch_database  # noqa: F401  (a fixture)
-from tests.conftest import article_text
+from tests.factories import article_text
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles.services import article_unpublish
-
-from . import site_data
+from tests import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.filterwarnings("ignore::DeprecationWarning:feedparser")]
 
@@ -79,8 +78,8 @@ def feed_addresses(kind: str) -> list[str]:
 
 @pytest.mark.parametrize("kind", ["site", "topic", "provider"])
 def test_rss_and_atom_are_read_without_errors_and_hold_only_published_articles(client, kind):
-    published = site_data.article(title="Published story", topics=("Science", "Space"))
-    site_data.article(published=False, title="Unpublished story", topics=("Science",))
+    published = factories.article(title="Published story", topics=("Science", "Space"))
+    factories.article(published=False, title="Unpublished story", topics=("Science",))
     for address in feed_addresses(kind):
         response = client.get(address)
         assert response.status_code == 200, address
@@ -98,7 +97,7 @@ def test_rss_and_atom_are_read_without_errors_and_hold_only_published_articles(c
 
 
 def test_feed_content_types_and_self_links(client):
-    site_data.article()
+    factories.article()
     rss = client.get("/feeds/rss/")
     atom = client.get("/feeds/atom/")
     assert rss["Content-Type"] == "application/rss+xml; charset=utf-8"
@@ -109,7 +108,7 @@ def test_feed_content_types_and_self_links(client):
 
 
 def test_hostile_titles_and_excerpts_reach_readers_as_text(client):
-    site_data.article(title=HOSTILE_TITLE, excerpt=HOSTILE_EXCERPT)
+    factories.article(title=HOSTILE_TITLE, excerpt=HOSTILE_EXCERPT)
     rss = feedparser.parse(client.get("/feeds/rss/").content).entries[0]
     atom = feedparser.parse(client.get("/feeds/atom/").content).entries[0]
     # RSS titles and both summaries are HTML: the markup arrives escaped, so it shows as text.
@@ -124,7 +123,7 @@ def test_hostile_titles_and_excerpts_reach_readers_as_text(client):
 
 
 def test_rss_xml_escaping_survives_control_of_the_title(client):
-    site_data.article(title="]]></title><script>x</script><title>")
+    factories.article(title="]]></title><script>x</script><title>")
     response = client.get("/feeds/rss/")
     assert not feedparser.parse(response.content).bozo
     assert b"<script>" not in response.content
@@ -132,11 +131,11 @@ def test_rss_xml_escaping_survives_control_of_the_title(client):
 
 @pytest.mark.parametrize("kind", ["site", "topic", "provider"])
 def test_json_feed_validates_against_the_1_1_structure(client, kind):
-    site_data.article(
+    factories.article(
         title="With body", body="Some **markdown** <script>x</script>", images=("/rel.jpg",), topics=("Science",)
     )
-    site_data.article(title="Without body", excerpt="", images=("javascript:alert(1)",), topics=("Science", "Space"))
-    site_data.article(published=False, title="Unpublished", topics=("Science",))
+    factories.article(title="Without body", excerpt="", images=("javascript:alert(1)",), topics=("Science", "Space"))
+    factories.article(published=False, title="Unpublished", topics=("Science",))
     prefix = {"site": "", "topic": "/topics/science", "provider": "/providers/example-com"}[kind]
     response = client.get(f"{prefix}/feeds/json/")
     assert response.status_code == 200
@@ -176,7 +175,7 @@ def test_empty_feeds_are_valid(client):
 
 def test_feed_is_limited_to_the_newest_items(client, settings):
     settings.NEWSDESK_FEED_ITEMS = 3
-    made = [site_data.article() for _ in range(5)]
+    made = [factories.article() for _ in range(5)]
     entries = feedparser.parse(client.get("/feeds/rss/").content).entries
     assert [entry.link for entry in entries] == [f"http://testserver{a.get_absolute_url()}" for a in reversed(made[2:])]
 
@@ -186,7 +185,7 @@ def test_feed_is_limited_to_the_newest_items(client, settings):
     "prefix", ["/topics/no-such-topic", "/providers/no-such-provider", "/topics/embargoed", "/providers/hidden-example"]
 )
 def test_feeds_of_unknown_or_unpublished_topics_and_providers_are_404(client, prefix, name):
-    site_data.article(published=False, topics=("Embargoed",), by=site_data.provider("hidden.example", "Hidden"))
+    factories.article(published=False, topics=("Embargoed",), by=factories.provider("hidden.example", "Hidden"))
     assert client.get(f"{prefix}/feeds/{name}/").status_code == 404
 
 
@@ -195,8 +194,8 @@ def test_feeds_of_unknown_or_unpublished_topics_and_providers_are_404(client, pr
     ["/feeds/rss/", "/feeds/atom/", "/feeds/json/", "/topics/science/feeds/rss/", "/providers/example-com/feeds/json/"],
 )
 def test_feeds_answer_304_and_change_when_an_article_is_unpublished(client, editor, address):
-    article = site_data.article()
-    site_data.article()
+    article = factories.article()
+    factories.article()
     first = client.get(address)
     assert first.has_header("ETag") and first.has_header("Last-Modified")
     assert client.get(address, headers={"If-None-Match": first["ETag"]}).status_code == 304
@@ -211,10 +210,10 @@ def test_feeds_answer_304_and_change_when_an_article_is_unpublished(client, edit
     ["/feeds/rss/", "/feeds/atom/", "/feeds/json/", "/topics/science/feeds/atom/", "/providers/example-com/feeds/rss/"],
 )
 def test_feeds_cost_the_same_few_queries_whatever_the_catalogue_size(client, address, django_assert_max_num_queries):
-    site_data.catalogue(3)
+    factories.catalogue(3)
     with CaptureQueriesContext(connection) as small:
         client.get(address)
-    site_data.catalogue(30)
+    factories.catalogue(30)
     with django_assert_max_num_queries(6):
         assert client.get(address).status_code == 200
     with CaptureQueriesContext(connection) as large:

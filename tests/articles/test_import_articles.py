@@ -18,7 +18,7 @@ from articles import services
 from articles.ingest import parse
 from articles.models import Article, EditorialChange, RelatedLink, SourceFile, TaggedTopic, Topic
 from providers.models import Provider
-from tests.conftest import article_text
+from tests.factories import article_text
 
 pytestmark = pytest.mark.django_db
 

@@ -19,10 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from articles.ingest.load import find_article_files, import_files
+from articles.ingest.files import iter_article_files
+from articles.ingest.load import import_files
 from articles.models import Article
 from tests.articles.test_import_articles import read_report, summary_counts
-from tests.conftest import article_text
+from tests.factories import article_text
 
 pytestmark = pytest.mark.django_db
 
@@ -223,7 +224,7 @@ def test_a_named_path_that_is_not_a_regular_file_is_rejected(run_import, tree, m
 
 
 def test_a_file_replaced_by_a_fifo_after_the_walk_is_rejected_without_blocking(feed):
-    files = find_article_files([feed])
+    files = list(iter_article_files([feed]))
     (feed / "good.txt").unlink()
     os.mkfifo(feed / "good.txt")
     reports = []
@@ -235,7 +236,7 @@ def test_a_file_replaced_by_a_fifo_after_the_walk_is_rejected_without_blocking(f
 
 
 def test_a_file_replaced_by_a_link_after_the_walk_is_not_followed(feed):
-    files = find_article_files([feed])
+    files = list(iter_article_files([feed]))
     (feed / "good.txt").unlink()
     (feed / "good.txt").symlink_to(feed.parent / "outside" / "secret.txt")
     reports = []
@@ -250,7 +251,7 @@ def test_a_file_replaced_by_a_link_after_the_walk_is_not_followed(feed):
 def test_a_directory_replaced_by_a_link_after_the_walk_is_not_followed(tree):
     write(tree / "feed" / "sub" / "a.txt", article_text())
     write(tree / "outside" / "a.txt", SECRET + "\n")
-    files = find_article_files([tree / "feed"])
+    files = list(iter_article_files([tree / "feed"]))
     (tree / "feed" / "sub").rename(tree / "elsewhere")
     (tree / "feed" / "sub").symlink_to(tree / "outside")
     reports = []

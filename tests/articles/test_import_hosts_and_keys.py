@@ -8,7 +8,7 @@ import pytest
 from articles.models import Article, ArticleImage, RelatedLink
 from providers.models import Provider
 from tests.articles.test_import_articles import TOGETHER_OR_APART, import_in_runs, summary_counts
-from tests.conftest import article_text
+from tests.factories import article_text
 
 pytestmark = pytest.mark.django_db
 

@@ -21,12 +21,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles.ingest import load, rows
-from articles.ingest.load import find_article_files, import_files
+from articles.ingest.files import iter_article_files
+from articles.ingest.load import import_files
 from articles.ingest.parse import parse_bytes
 from articles.models import Article, RelatedLink, TaggedTopic, Topic
 from providers.models import Provider
 from tests.articles.test_import_articles import catalogue_snapshot
-from tests.conftest import article_text
+from tests.factories import article_text
 
 PROJECT = Path(__file__).resolve().parents[2]
 WRITES = ("INSERT", "UPDATE", "DELETE", "COPY")
@@ -83,7 +84,7 @@ def _statement(sql: str) -> str:
 
 @pytest.mark.django_db
 def test_parallel_parsing_builds_the_same_catalogue_as_one_process(tmp_path, django_db_blocker):
-    files = find_article_files([write_corpus(tmp_path / "corpus", 240)[0].parent])
+    files = list(iter_article_files([write_corpus(tmp_path / "corpus", 240)[0].parent]))
     summary = import_files(files, workers=2, batch_size=50)
     parallel = catalogue_snapshot(timestamps=False)
     Article.objects.all().delete()
@@ -101,7 +102,7 @@ def test_parallel_parsing_builds_the_same_catalogue_as_one_process(tmp_path, dja
 
 @pytest.mark.django_db
 def test_unchanged_tree_is_skipped_without_a_single_write(tmp_path):
-    files = find_article_files([write_corpus(tmp_path / "corpus", 120)[0].parent])
+    files = list(iter_article_files([write_corpus(tmp_path / "corpus", 120)[0].parent]))
     import_files(files, batch_size=40)
 
     with CaptureQueriesContext(connection) as queries:
@@ -115,7 +116,7 @@ def test_unchanged_tree_is_skipped_without_a_single_write(tmp_path):
 
 @pytest.mark.django_db
 def test_unchanged_tree_starts_no_worker_process(tmp_path, monkeypatch):
-    files = find_article_files([write_corpus(tmp_path / "corpus", 240)[0].parent])
+    files = list(iter_article_files([write_corpus(tmp_path / "corpus", 240)[0].parent]))
     import_files(files, workers=2, batch_size=50)
 
     def refuse(*args, **kwargs):
@@ -130,7 +131,7 @@ def test_unchanged_tree_starts_no_worker_process(tmp_path, monkeypatch):
 
 @pytest.mark.django_db
 def test_import_leaves_the_connection_and_the_collector_as_it_found_them(tmp_path):
-    files = find_article_files([write_corpus(tmp_path / "corpus", 30)[0].parent])
+    files = list(iter_article_files([write_corpus(tmp_path / "corpus", 30)[0].parent]))
     settings_before = _database_settings()
     thresholds = gc.get_threshold()
 
@@ -151,7 +152,7 @@ def _database_settings() -> tuple:
 def test_a_topic_deleted_during_an_import_is_made_again_for_the_next_batch(tmp_path):
     """The importer remembers the ids of the topics and providers it resolved; one deleted
     meanwhile fails the next batch, which is then retried file by file with fresh ids."""
-    files = find_article_files([write_corpus(tmp_path / "corpus", 40)[0].parent])
+    files = list(iter_article_files([write_corpus(tmp_path / "corpus", 40)[0].parent]))
     deleted = []
 
     def delete_a_topic_after_the_first_batch(report):
@@ -174,7 +175,7 @@ def test_a_file_read_in_short_pieces_is_read_whole(tmp_path, monkeypatch):
     read = os.read
     monkeypatch.setattr(load.os, "read", lambda descriptor, size: read(descriptor, min(size, 7)))
 
-    summary = import_files(find_article_files([paths[0].parent]), workers=1)
+    summary = import_files(list(iter_article_files([paths[0].parent])), workers=1)
 
     assert summary.counts["created"] == 3
     assert sorted(Article.objects.values_list("title", flat=True)) == ["Story 1", "Story 2", "Story 3"]
@@ -215,7 +216,7 @@ def test_prepared_values_are_those_django_would_write():
 @pytest.mark.django_db
 def test_one_percent_changed_costs_about_one_percent_of_the_writes(tmp_path):
     paths = write_corpus(tmp_path / "corpus", 200)
-    files = find_article_files([paths[0].parent])
+    files = list(iter_article_files([paths[0].parent]))
     with CaptureQueriesContext(connection) as full:
         import_files(files, batch_size=200)
     changed = [paths[1], paths[2]]  # 1%
@@ -240,7 +241,7 @@ def test_one_percent_changed_costs_about_one_percent_of_the_writes(tmp_path):
 def test_memory_does_not_grow_with_the_number_of_files(tmp_path):
     def peak_for(count: int) -> int:
         directory = tmp_path / f"corpus{count}"
-        files = find_article_files([write_corpus(directory, count)[0].parent])
+        files = list(iter_article_files([write_corpus(directory, count)[0].parent]))
         tracemalloc.start()
         import_files(files, workers=1, batch_size=50)
         peak = tracemalloc.get_traced_memory()[1]

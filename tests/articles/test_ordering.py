@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from articles.filters import ORDERING_FIELDS
 from articles.models import NEWEST_FIRST, Article
-from tests.articles import site_data
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -22,9 +22,9 @@ PUBLISHED_COLUMN = 4  # "published" in ArticleAdmin.list_display, counted from 1
 @pytest.fixture
 def dated_and_undated():
     """Two dated published articles around an undated one, created in between."""
-    older = site_data.article(title="Older story")
-    undated = site_data.article(title="Undated story", published_at=None)
-    newer = site_data.article(title="Newer story")
+    older = factories.article(title="Older story")
+    undated = factories.article(title="Undated story", published_at=None)
+    newer = factories.article(title="Newer story")
     assert older.published_at < newer.published_at
     return older, undated, newer
 
@@ -70,10 +70,10 @@ def test_the_admin_counts_an_undated_article_as_the_oldest_in_either_direction(a
 
 
 def test_the_admins_oldest_first_is_newest_first_reversed_with_ties_broken_as_the_api_breaks_them(admin_client, client):
-    same_time = site_data.article(title="First at noon").published_at
+    same_time = factories.article(title="First at noon").published_at
     for n in range(2):
-        site_data.article(title=f"Also at noon {n}", published_at=same_time)
-    undated = [site_data.article(title=f"Undated {n}", published_at=None).slug for n in range(2)]
+        factories.article(title=f"Also at noon {n}", published_at=same_time)
+    undated = [factories.article(title=f"Undated {n}", published_at=None).slug for n in range(2)]
 
     def listed(query: str) -> list[str]:
         response = admin_client.get(ARTICLE_CHANGELIST + query)
@@ -115,7 +115,7 @@ def test_the_listing_order_is_an_index_walk_not_a_sort(dated_and_undated):
 
 @pytest.mark.parametrize("ordering", [f"{sign}{name}" for name in ORDERING_FIELDS for sign in ("", "-")])
 def test_every_api_ordering_pages_through_an_index_not_a_sort(client, dated_and_undated, ordering):
-    site_data.article(title="Unscored", quality=None)
+    factories.article(title="Unscored", quality=None)
     with CaptureQueriesContext(connection) as ran:
         first = client.get(f"/api/v1/articles/?ordering={ordering}&page_size=1")
         assert client.get(first.json()["next"]).status_code == 200  # a cursor's page: a range on the same index

@@ -1,4 +1,4 @@
-"""The article-file parser: every named bad-input case of shared/design.md, both schema eras, the seeds.
+"""The article-file parser: every named kind of bad input, both schema eras, the seeds.
 
 The parser (parse.py, frontmatter.py, values.py, mapping.py) is pure (no ORM): nothing here touches the database.
 """
@@ -24,7 +24,8 @@ from articles.ingest.mapping import ParsedArticle, ParseResult, parse_mapping
 from articles.ingest.parse import parse_bytes
 from articles.ingest.values import Rejected, canonical_url, checked_url, parse_datetime
 from providers.domains import normalise_domain
-from tests.conftest import SEEDS, article_text
+from tests.conftest import SEEDS
+from tests.factories import article_text
 
 PATH = "incoming/article.txt"
 UTC = dt.UTC

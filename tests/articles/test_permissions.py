@@ -9,8 +9,7 @@ from rest_framework.test import APIClient
 from articles.models import Article
 from articles.permissions import can_curate, can_update_content, can_view_unpublished
 from tests.articles.api_support import PIPELINE_PERMISSIONS
-
-from .admin_support import make_editor
+from tests.factories import make_editor
 
 ACCOUNTS = ["anonymous", "staff", "editor", "superuser", "pipeline", "change_only"]
 # (sees unpublished, curates, updates content)

@@ -10,8 +10,7 @@ from django.utils import timezone
 
 from articles import services
 from articles.models import Article, EditorialChange
-
-from .admin_support import bulk_articles
+from tests.factories import bulk_articles
 
 pytestmark = pytest.mark.django_db
 

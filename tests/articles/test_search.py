@@ -15,11 +15,10 @@ from django.db.migrations.executor import MigrationExecutor
 from articles import models as article_models
 from articles.filters import MAX_QUERY_LENGTH
 from articles.models import Article
+from tests import factories
 from tests.articles.api_support import results
 from tests.articles.test_api_pagination import walk
-from tests.conftest import article_text
-
-from . import site_data
+from tests.factories import article_text
 
 pytestmark = pytest.mark.django_db
 
@@ -67,13 +66,13 @@ def found_by(client, api, query: str) -> set[str]:
 def rates():
     """Three published articles with the query words in different fields."""
     return {
-        "held": site_data.article(
+        "held": factories.article(
             title="Rates held steady",
             excerpt="The central bank met on Thursday.",
             body="Inflation is falling across the region.",
         ),
-        "rise": site_data.article(title="Rates rise again", excerpt="Borrowing costs more.", body="Markets shrugged."),
-        "budget": site_data.article(title="Council votes on budget", excerpt="A late session.", body="No surprises."),
+        "rise": factories.article(title="Rates rise again", excerpt="Borrowing costs more.", body="Markets shrugged."),
+        "budget": factories.article(title="Council votes on budget", excerpt="A late session.", body="No surprises."),
     }
 
 
@@ -101,9 +100,9 @@ def test_every_word_is_required(client, api, rates):
 
 
 def test_phrase_exclusion_and_or_syntax(client, api):
-    adjacent = site_data.article(title="Police trial facial recognition in Croydon")
-    apart = site_data.article(title="Recognition of facial hair styles")
-    budget = site_data.article(title="Council votes on budget")
+    adjacent = factories.article(title="Police trial facial recognition in Croydon")
+    apart = factories.article(title="Recognition of facial hair styles")
+    budget = factories.article(title="Council votes on budget")
     # A quoted phrase: its words in that order on PostgreSQL; on SQLite (a fallback) its words anywhere.
     expected_phrase = slugs_of(adjacent) if ON_POSTGRESQL else slugs_of(adjacent, apart)
     assert found_by(client, api, '"facial recognition"') == expected_phrase
@@ -113,7 +112,7 @@ def test_phrase_exclusion_and_or_syntax(client, api):
 
 
 def test_words_are_english_stems_on_postgresql_and_substrings_on_sqlite(client, api):
-    rate = site_data.article(title="Bank rate unchanged")
+    rate = factories.article(title="Bank rate unchanged")
     if ON_POSTGRESQL:
         assert found_by(client, api, "rates") == slugs_of(rate)  # stem "rate"
         assert found_by(client, api, "rat") == set()
@@ -123,8 +122,8 @@ def test_words_are_english_stems_on_postgresql_and_substrings_on_sqlite(client, 
 
 
 def test_unpublished_articles_are_never_found_by_anonymous_callers(client, api, editor_api):
-    published = site_data.article(title="Comet seen over Leeds")
-    held_back = site_data.article(title="Comet seen over York", published=False)
+    published = factories.article(title="Comet seen over Leeds")
+    held_back = factories.article(title="Comet seen over York", published=False)
     assert found_by(client, api, "comet") == slugs_of(published)
     assert held_back.slug not in client.get("/search/", {"q": "comet york"}).content.decode()
     assert api_slugs(api, "comet york") == []
@@ -137,10 +136,10 @@ def test_unpublished_articles_are_never_found_by_anonymous_callers(client, api, 
 
 
 def test_search_page_ranks_title_then_excerpt_then_body_matches_newest_first(client):
-    in_title = site_data.article(title="Comet over the bay", excerpt="Sky watchers gathered.")
-    in_excerpt = site_data.article(title="Night sky", excerpt="A comet was seen.")
-    in_body_often = site_data.article(title="Astronomy notes", excerpt="Weekly.", body="comet " * 10)
-    in_body = site_data.article(title="Letters", excerpt="Readers write.", body="I saw the comet.")  # newest
+    in_title = factories.article(title="Comet over the bay", excerpt="Sky watchers gathered.")
+    in_excerpt = factories.article(title="Night sky", excerpt="A comet was seen.")
+    in_body_often = factories.article(title="Astronomy notes", excerpt="Weekly.", body="comet " * 10)
+    in_body = factories.article(title="Letters", excerpt="Readers write.", body="I saw the comet.")  # newest
     if ON_POSTGRESQL:  # weights title > excerpt > body, a title match above any number of body matches
         expected = [in_title, in_excerpt, in_body_often, in_body]
     else:  # the fallback ranks by words in the title, then newest first
@@ -149,8 +148,8 @@ def test_search_page_ranks_title_then_excerpt_then_body_matches_newest_first(cli
 
 
 def test_search_page_ranks_only_the_newest_matches(client, monkeypatch):
-    in_title = site_data.article(title="Comet over the bay")  # the best match, but the oldest
-    newer = [site_data.article(title="Night sky", excerpt=f"Comet sighting {n}.") for n in range(2)]
+    in_title = factories.article(title="Comet over the bay")  # the best match, but the oldest
+    newer = [factories.article(title="Night sky", excerpt=f"Comet sighting {n}.") for n in range(2)]
     monkeypatch.setattr(article_models, "RANKED_MATCHES", 2)
     assert page_slugs(client, "comet") == [article.slug for article in reversed(newer)]
     assert in_title.slug not in every_page_slugs(client, "comet")
@@ -159,7 +158,7 @@ def test_search_page_ranks_only_the_newest_matches(client, monkeypatch):
 def test_search_pages_are_labelled_as_results_not_by_date(client, settings):
     settings.NEWSDESK_SITE_PAGE_SIZE = 1
     for n in range(3):
-        site_data.article(title=f"Comet report {n}")
+        factories.article(title=f"Comet report {n}")
     middle = client.get("/search/", {"q": "comet", "page": 2}).content.decode()
     assert "Previous results" in middle and "More results" in middle
     assert "Newer articles" not in middle and "Older articles" not in middle
@@ -167,8 +166,8 @@ def test_search_pages_are_labelled_as_results_not_by_date(client, settings):
 
 
 def test_api_keeps_its_ordering_with_q_and_pages_through_every_match_with_the_cursor(api):
-    matches = [site_data.article(title=f"Comet report {n}", quality=n * 10) for n in range(5)]
-    site_data.article(title="Budget report")
+    matches = [factories.article(title=f"Comet report {n}", quality=n * 10) for n in range(5)]
+    factories.article(title="Budget report")
     assert api_slugs(api, "comet") == [article.slug for article in reversed(matches)]  # newest first
     assert api_slugs(api, "comet", ordering="quality") == [article.slug for article in matches]
     pages = walk(api, "/api/v1/articles/?q=comet&page_size=2&fields=slug")
@@ -216,7 +215,7 @@ def test_stop_words_find_nothing_on_postgresql(client, api, rates):
 
 
 def test_control_characters_are_word_breaks_on_the_page_and_in_the_api(client, api, rates):
-    story = site_data.article(title="Zebra crossing repainted")
+    story = factories.article(title="Zebra crossing repainted")
     assert found_by(client, api, "zebra\x00crossing\u202e") == slugs_of(story)
     # Nothing but control characters is no search at all: the page shows its form, the API its whole list.
     assert "Type a few words" in client.get("/search/", {"q": "\x00\u202e"}).content.decode()
@@ -247,10 +246,10 @@ def test_search_costs_the_same_few_queries_whatever_the_catalogue_size(
     client, settings, address, most, django_assert_max_num_queries
 ):
     settings.NEWSDESK_SITE_PAGE_SIZE = 2
-    site_data.catalogue(3)
+    factories.catalogue(3)
     with django_assert_max_num_queries(most) as small:
         assert client.get(address).status_code == 200
-    site_data.catalogue(30)
+    factories.catalogue(30)
     with django_assert_max_num_queries(most) as large:
         assert client.get(address).status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries)
@@ -260,7 +259,7 @@ if ON_POSTGRESQL:
 
     def test_postgresql_finds_matches_through_the_gin_index():
         # A catalogue large enough that the planner would not rather read the whole table.
-        provider = site_data.provider()
+        provider = factories.provider()
         Article.objects.bulk_create(
             [
                 Article(
@@ -275,7 +274,7 @@ if ON_POSTGRESQL:
                 for n in range(3_000)
             ]
         )
-        comets = [site_data.article(title=f"Comet sighting {n}") for n in range(3)]
+        comets = [factories.article(title=f"Comet sighting {n}") for n in range(3)]
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE articles_article")
             sql, params = Article.objects.published().search("comet").query.sql_with_params()
@@ -313,7 +312,7 @@ def test_a_body_too_large_for_a_tsvector_is_stored_and_its_start_searchable(clie
     # 330,000 distinct words: a tsvector of the whole body would pass PostgreSQL's 1 MB limit.
     words = ("".join(letters) for letters in itertools.product("bcdfghjklmnp", repeat=6))
     filler = " ".join(itertools.islice(words, 330_000))
-    article = site_data.article(title="Long read", body=f"aardvark {filler[:150_000]} zymurgy {filler[150_000:]}")
+    article = factories.article(title="Long read", body=f"aardvark {filler[:150_000]} zymurgy {filler[150_000:]}")
     assert found_by(client, api, "aardvark") == slugs_of(article)
     # PostgreSQL indexes the first 100,000 characters of a body; the fallback reads all of it.
     assert found_by(client, api, "zymurgy") == (set() if ON_POSTGRESQL else slugs_of(article))

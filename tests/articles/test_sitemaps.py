@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from . import site_data
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ def locations(response) -> list[str]:
 def test_index_lists_every_section_and_every_page_of_articles(client, settings):
     settings.NEWSDESK_SITEMAP_ARTICLES_PER_PAGE = 2
     for _ in range(5):
-        site_data.article()
+        factories.article()
     assert locations(client.get("/sitemap.xml")) == [
         "http://testserver/sitemap-articles.xml",
         "http://testserver/sitemap-articles.xml?p=2",
@@ -34,8 +34,8 @@ def test_index_lists_every_section_and_every_page_of_articles(client, settings):
 
 def test_article_sections_hold_only_published_articles_page_by_page(client, settings):
     settings.NEWSDESK_SITEMAP_ARTICLES_PER_PAGE = 2
-    published = [site_data.article() for _ in range(3)]
-    hidden = site_data.article(published=False)
+    published = [factories.article() for _ in range(3)]
+    hidden = factories.article(published=False)
     pages = locations(client.get("/sitemap-articles.xml")) + locations(client.get("/sitemap-articles.xml?p=2"))
     assert pages == [f"http://testserver{a.get_absolute_url()}" for a in published]
     assert f"http://testserver{hidden.get_absolute_url()}" not in pages
@@ -43,14 +43,14 @@ def test_article_sections_hold_only_published_articles_page_by_page(client, sett
 
 
 def test_article_entries_carry_lastmod(client):
-    article = site_data.article()
+    article = factories.article()
     root = ET.fromstring(client.get("/sitemap-articles.xml").content)
     assert root.find(".//sm:lastmod", NS).text == article.imported_at.date().isoformat()
 
 
 def test_topic_and_provider_sections_list_only_those_with_published_articles(client):
-    site_data.article(topics=("Space",), by=site_data.provider("nasa.gov", "NASA"))
-    site_data.article(published=False, topics=("Embargoed",), by=site_data.provider("hidden.example", "Hidden"))
+    factories.article(topics=("Space",), by=factories.provider("nasa.gov", "NASA"))
+    factories.article(published=False, topics=("Embargoed",), by=factories.provider("hidden.example", "Hidden"))
     assert locations(client.get("/sitemap-topics.xml")) == ["http://testserver/topics/space/"]
     assert locations(client.get("/sitemap-providers.xml")) == ["http://testserver/providers/nasa-gov/"]
 
@@ -70,25 +70,25 @@ def test_empty_catalogue_sitemaps_are_valid_and_empty(client):
     ],
 )
 def test_unknown_sections_and_junk_pages_are_404(client, address):
-    site_data.article()
+    factories.article()
     assert client.get(address).status_code == 404
 
 
 def test_sitemaps_answer_304(client):
-    site_data.article()
+    factories.article()
     for address in ("/sitemap.xml", "/sitemap-articles.xml"):
         etag = client.get(address)["ETag"]
         assert client.get(address, headers={"If-None-Match": etag}).status_code == 304
 
 
 def test_sitemap_queries_do_not_grow_with_the_catalogue(client, django_assert_max_num_queries):
-    site_data.catalogue(3)
+    factories.catalogue(3)
     counts = {}
     for address in ("/sitemap.xml", "/sitemap-articles.xml", "/sitemap-topics.xml"):
         with CaptureQueriesContext(connection) as queries:
             client.get(address)
         counts[address] = len(queries.captured_queries)
-    site_data.catalogue(20)
+    factories.catalogue(20)
     for address, count in counts.items():
         with django_assert_max_num_queries(count):
             assert client.get(address).status_code == 200

@@ -15,8 +15,8 @@ from django.urls import reverse
 from articles.models import Article, Topic
 from articles.services import article_publish, article_unpublish
 from newsdesk.views import server_error
+from tests import factories
 
-from . import site_data
 from .admin_support import form_data
 
 pytestmark = pytest.mark.django_db
@@ -84,16 +84,16 @@ def test_empty_catalogue_home_says_editors_publish_from_the_admin(client):
 
 
 def test_home_with_only_unpublished_articles_is_the_empty_page(client):
-    site_data.article(published=False, title="Held back by the desk")
+    factories.article(published=False, title="Held back by the desk")
     response = client.get("/")
     assert "Held back by the desk" not in response.content.decode()
     assert "No articles have been published yet" in response.content.decode()
 
 
 def test_home_lists_published_articles_newest_first_with_their_details(client):
-    older = site_data.article(title="The older story", topics=("Space", "Science"))
-    newer = site_data.article(title="The newer story", images=("https://img.example.com/new.jpg",))
-    site_data.article(published=False, title="An unpublished story")
+    older = factories.article(title="The older story", topics=("Space", "Science"))
+    newer = factories.article(title="The newer story", images=("https://img.example.com/new.jpg",))
+    factories.article(published=False, title="An unpublished story")
     response = client.get("/")
     text = response.content.decode()
     assert text.index("The newer story") < text.index("The older story")
@@ -110,7 +110,7 @@ def test_home_lists_published_articles_newest_first_with_their_details(client):
 
 def test_home_paginates_with_newer_and_older_links_without_counting(client, settings):
     settings.NEWSDESK_SITE_PAGE_SIZE = 2
-    stories = [site_data.article(title=f"Paged story {n}") for n in range(5)]  # newest last
+    stories = [factories.article(title=f"Paged story {n}") for n in range(5)]  # newest last
     with CaptureQueriesContext(connection) as queries:
         first = client.get("/")
     assert not any("COUNT(" in q["sql"].upper() for q in queries.captured_queries)
@@ -134,7 +134,7 @@ def test_home_paginates_with_newer_and_older_links_without_counting(client, sett
 def test_a_full_last_page_has_no_older_link(client, settings):
     settings.NEWSDESK_SITE_PAGE_SIZE = 2
     for _ in range(4):
-        site_data.article()
+        factories.article()
     assert page(client.get("/")).all("a", rel="next")[0]["href"] == "/?page=2"
     last = client.get("/?page=2")
     assert len(page(last).all("article")) == 2
@@ -144,14 +144,14 @@ def test_a_full_last_page_has_no_older_link(client, settings):
 
 @pytest.mark.parametrize("junk", ["abc", "0", "-1", "1.5", "999999", "99999999999999999999", "2 OR 1=1", "", "%00"])
 def test_junk_page_numbers_are_a_friendly_404(client, junk):
-    site_data.article()
+    factories.article()
     response = client.get("/", {"page": junk})
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
 
 
 def test_page_past_the_end_is_404_and_page_1_is_the_home_page(client):
-    site_data.article(title="Only story")
+    factories.article(title="Only story")
     assert client.get("/?page=2").status_code == 404
     assert "Only story" in client.get("/?page=1").content.decode()
 
@@ -160,7 +160,7 @@ def test_pages_deeper_than_the_limit_are_404(client, settings):
     settings.NEWSDESK_SITE_PAGE_SIZE = 1
     settings.NEWSDESK_SITE_MAX_PAGE = 2
     for _ in range(4):
-        site_data.article()
+        factories.article()
     second = client.get("/?page=2")
     assert second.status_code == 200
     assert not page(second).all("a", rel="next")
@@ -168,7 +168,7 @@ def test_pages_deeper_than_the_limit_are_404(client, settings):
 
 
 def test_junk_query_parameters_are_ignored_and_not_in_the_canonical_link(client):
-    site_data.article()
+    factories.article()
     response = client.get("/", {"utm_source": "x", "q": XSS, "page": "1"})
     assert response.status_code == 200
     assert page(response).all("link", rel="canonical")[0]["href"] == "http://testserver/"
@@ -178,8 +178,8 @@ def test_junk_query_parameters_are_ignored_and_not_in_the_canonical_link(client)
 
 
 def test_article_page_shows_everything_about_the_article(client):
-    cited = site_data.article(title="Our own copy of the cited story")
-    article = site_data.article(
+    cited = factories.article(title="Our own copy of the cited story")
+    article = factories.article(
         title="Main story",
         excerpt="The short version.",
         body="First paragraph with **bold** text.\n\n* one\n* two",
@@ -190,7 +190,7 @@ def test_article_page_shows_everything_about_the_article(client):
             {"title": "Cited here too", "url": cited.url, "article": cited},
             {"title": "Elsewhere only", "url": "https://other.example/story"},
         ),
-        by=site_data.provider("bbc.co.uk", "BBC"),
+        by=factories.provider("bbc.co.uk", "BBC"),
         url="https://bbc.co.uk/news/main-story",
         published_at=datetime(2024, 3, 5, 9, 30, tzinfo=UTC),
     )
@@ -215,8 +215,8 @@ def test_article_page_shows_everything_about_the_article(client):
 
 
 def test_related_article_that_is_not_published_links_to_the_source_not_to_us(client):
-    hidden = site_data.article(published=False, title="Cited but held back", url="https://cited.example/held")
-    article = site_data.article(related=({"title": "Cited", "url": hidden.url, "article": hidden},))
+    hidden = factories.article(published=False, title="Cited but held back", url="https://cited.example/held")
+    article = factories.article(related=({"title": "Cited", "url": hidden.url, "article": hidden},))
     elements = page(client.get(article.get_absolute_url()))
     assert hidden.get_absolute_url() not in elements.hrefs()
     assert "https://cited.example/held" in elements.hrefs()
@@ -224,8 +224,8 @@ def test_related_article_that_is_not_published_links_to_the_source_not_to_us(cli
 
 
 def test_related_link_follows_the_cited_article_being_published_and_unpublished(client, editor):
-    cited = site_data.article(published=False, url="https://cited.example/story")
-    article = site_data.article(related=({"title": "Cited", "url": cited.url, "article": cited},))
+    cited = factories.article(published=False, url="https://cited.example/story")
+    article = factories.article(related=({"title": "Cited", "url": cited.url, "article": cited},))
     assert cited.get_absolute_url() not in page(client.get(article.get_absolute_url())).hrefs()
     article_publish(article=cited, user=editor)
     assert cited.get_absolute_url() in page(client.get(article.get_absolute_url())).hrefs()
@@ -250,14 +250,14 @@ def test_unknown_article_is_a_friendly_404(client):
 
 
 def test_unpublished_article_is_404_for_anonymous_readers(client):
-    article = site_data.article(published=False, title="Secret draft title")
+    article = factories.article(published=False, title="Secret draft title")
     response = client.get(article.get_absolute_url())
     assert response.status_code == 404
     assert "Secret draft title" not in response.content.decode()
 
 
 def test_unpublished_article_is_404_for_a_logged_in_user_without_the_view_permission(client, editor):
-    article = site_data.article(published=False, title="Secret draft title")
+    article = factories.article(published=False, title="Secret draft title")
     client.force_login(editor)  # staff, but no articles.view_article
     response = client.get(article.get_absolute_url())
     assert response.status_code == 404
@@ -268,7 +268,7 @@ def test_editor_with_the_view_permission_previews_an_unpublished_article(client,
     editor.user_permissions.add(
         Permission.objects.get(codename="view_article", content_type=ContentType.objects.get_for_model(Article))
     )
-    article = site_data.article(published=False, title="Draft under review")
+    article = factories.article(published=False, title="Draft under review")
     client.force_login(editor)
     response = client.get(article.get_absolute_url())
     assert response.status_code == 200
@@ -283,14 +283,14 @@ def test_editor_with_the_view_permission_previews_an_unpublished_article(client,
 
 
 def test_published_article_has_no_preview_banner_even_for_an_editor(admin_client):
-    article = site_data.article(title="Live story")
+    article = factories.article(title="Live story")
     response = admin_client.get(article.get_absolute_url())
     assert "Preview — not published" not in response.content.decode()
     assert page(response).meta("robots") is None
 
 
 def test_superuser_previews_and_a_previewed_related_target_is_still_not_linked_for_readers(admin_client, client):
-    hidden = site_data.article(published=False)
+    hidden = factories.article(published=False)
     assert admin_client.get(hidden.get_absolute_url()).status_code == 200
     assert client.get(hidden.get_absolute_url()).status_code == 404
 
@@ -305,14 +305,14 @@ def test_body_only_draft_from_the_seeds_is_not_public(client, imported_seeds):
 
 
 def test_script_in_title_excerpt_body_and_related_text_is_escaped_or_removed(client):
-    article = site_data.article(
+    article = factories.article(
         title=f"Title {XSS}",
         excerpt=f"Excerpt {XSS}",
         body=f"Body {XSS}\n\n<iframe src='https://evil.example'></iframe>\n\n[click](javascript:alert(1))",
         topics=(f"Topic {XSS}",),
         related=({"title": f"Related {XSS}", "excerpt": f"Related excerpt {XSS}"},),
     )
-    topic_page = site_data.topic(f"Topic {XSS}").get_absolute_url()
+    topic_page = factories.topic(f"Topic {XSS}").get_absolute_url()
     for address in (
         article.get_absolute_url(),
         "/",
@@ -345,8 +345,8 @@ def test_script_in_title_excerpt_body_and_related_text_is_escaped_or_removed(cli
     ],
 )
 def test_non_http_urls_never_become_links_or_images(client, bad_url):
-    logo_provider = site_data.provider("bad.example", "Bad Logo News", logo_url=bad_url)
-    article = site_data.article(
+    logo_provider = factories.provider("bad.example", "Bad Logo News", logo_url=bad_url)
+    article = factories.article(
         url=bad_url,
         original_url=bad_url,
         images=(bad_url,),
@@ -365,17 +365,17 @@ def test_non_http_urls_never_become_links_or_images(client, bad_url):
 
 
 def test_provider_logo_path_is_resolved_against_the_provider_site(client):
-    provider = site_data.provider(
+    provider = factories.provider(
         "engadget.com", "Engadget", logo_url="/assets/images/engadget-50x50.jpg", logo_width=50, logo_height=50
     )
-    article = site_data.article(by=provider)
+    article = factories.article(by=provider)
     for address in (provider.get_absolute_url(), article.get_absolute_url()):
         assert "https://engadget.com/assets/images/engadget-50x50.jpg" in page(client.get(address)).srcs()
 
 
 def test_provider_with_a_junk_domain_gets_no_outbound_link_or_logo(client):
-    provider = site_data.provider("not a domain/..", "Odd", logo_url="/logo.png")
-    site_data.article(by=provider)
+    provider = factories.provider("not a domain/..", "Odd", logo_url="/logo.png")
+    factories.article(by=provider)
     elements = page(client.get(provider.get_absolute_url()))
     only_http_links(elements)
     assert not [src for src in elements.srcs() if "logo.png" in src]
@@ -383,7 +383,7 @@ def test_provider_with_a_junk_domain_gets_no_outbound_link_or_logo(client):
 
 def test_json_ld_cannot_be_broken_out_of_by_a_title(client):
     title = 'Breaking </script><script>alert("pwned")</script> & more'
-    article = site_data.article(title=title, excerpt="</SCRIPT><!--")
+    article = factories.article(title=title, excerpt="</SCRIPT><!--")
     response = client.get(article.get_absolute_url())
     text = response.content.decode()
     assert "</script><script>alert" not in text
@@ -399,12 +399,12 @@ def test_json_ld_cannot_be_broken_out_of_by_a_title(client):
 
 
 def test_article_page_metadata(client):
-    article = site_data.article(
+    article = factories.article(
         title="A headline for sharing",
         excerpt="A description for search engines.",
         images=("https://img.example.com/share.jpg",),
         topics=("Space",),
-        by=site_data.provider("reuters.com", "Reuters"),
+        by=factories.provider("reuters.com", "Reuters"),
     )
     response = client.get(article.get_absolute_url())
     elements = page(response)
@@ -431,7 +431,7 @@ def test_article_page_metadata(client):
 
 
 def test_listing_pages_have_titles_descriptions_canonicals_and_feed_links(client):
-    article = site_data.article(topics=("Space",), by=site_data.provider("nasa.gov", "NASA"))
+    article = factories.article(topics=("Space",), by=factories.provider("nasa.gov", "NASA"))
     cases = {
         "/": ("Latest news", ["/feeds/rss/", "/feeds/atom/", "/feeds/json/"]),
         "/topics/space/": (
@@ -469,9 +469,9 @@ def test_search_and_404_pages_are_not_indexed(client):
 
 
 def test_topic_page_lists_only_its_published_articles(client):
-    site_data.article(title="About space", topics=("Space",))
-    site_data.article(title="About cooking", topics=("Cooking",))
-    site_data.article(published=False, title="Unpublished space", topics=("Space",))
+    factories.article(title="About space", topics=("Space",))
+    factories.article(title="About cooking", topics=("Cooking",))
+    factories.article(published=False, title="Unpublished space", topics=("Space",))
     text = client.get("/topics/space/").content.decode()
     assert "<h1>Space</h1>" in text
     assert "About space" in text
@@ -480,8 +480,8 @@ def test_topic_page_lists_only_its_published_articles(client):
 
 def test_topic_page_paginates(client, settings):
     settings.NEWSDESK_SITE_PAGE_SIZE = 1
-    site_data.article(title="Space one", topics=("Space",))
-    site_data.article(title="Space two", topics=("Space",))
+    factories.article(title="Space one", topics=("Space",))
+    factories.article(title="Space two", topics=("Space",))
     first = client.get("/topics/space/")
     assert "/topics/space/?page=2" in page(first).hrefs()
     assert "Space one" in client.get("/topics/space/?page=2").content.decode()
@@ -490,17 +490,17 @@ def test_topic_page_paginates(client, settings):
 
 
 def test_topic_with_only_unpublished_articles_and_unknown_topics_are_404(client):
-    site_data.article(published=False, topics=("Embargoed",))
+    factories.article(published=False, topics=("Embargoed",))
     assert client.get("/topics/embargoed/").status_code == 404
     assert client.get("/topics/never-heard-of-it/").status_code == 404
     assert not Topic.objects.with_articles_in(Article.objects.published()).filter(slug="embargoed").exists()
 
 
 def test_provider_page_lists_only_its_published_articles(client):
-    bbc = site_data.provider("bbc.com", "BBC")
-    site_data.article(title="BBC story", by=bbc)
-    site_data.article(title="Other story")
-    site_data.article(published=False, title="BBC unpublished", by=bbc)
+    bbc = factories.provider("bbc.com", "BBC")
+    factories.article(title="BBC story", by=bbc)
+    factories.article(title="Other story")
+    factories.article(published=False, title="BBC unpublished", by=bbc)
     response = client.get("/providers/bbc-com/")
     text = response.content.decode()
     assert "<h1>BBC</h1>" in text
@@ -510,7 +510,7 @@ def test_provider_page_lists_only_its_published_articles(client):
 
 
 def test_provider_with_only_unpublished_articles_and_unknown_providers_are_404(client):
-    site_data.article(published=False, by=site_data.provider("hidden.example", "Hidden"))
+    factories.article(published=False, by=factories.provider("hidden.example", "Hidden"))
     assert client.get("/providers/hidden-example/").status_code == 404
     assert client.get("/providers/no-such-provider/").status_code == 404
 
@@ -519,9 +519,9 @@ def test_provider_with_only_unpublished_articles_and_unknown_providers_are_404(c
 
 
 def test_search_finds_published_articles_by_every_word(client):
-    site_data.article(title="Facial recognition in Croydon")
-    site_data.article(title="Recognition of facts")
-    site_data.article(published=False, title="Facial recognition draft")
+    factories.article(title="Facial recognition in Croydon")
+    factories.article(title="Recognition of facts")
+    factories.article(published=False, title="Facial recognition draft")
     text = client.get("/search/", {"q": "facial RECOGNITION"}).content.decode()
     assert "Facial recognition in Croydon" in text
     assert "Recognition of facts" not in text and "Facial recognition draft" not in text
@@ -529,14 +529,14 @@ def test_search_finds_published_articles_by_every_word(client):
 
 
 def test_search_with_no_match_says_so(client):
-    site_data.article(title="Something")
+    factories.article(title="Something")
     text = client.get("/search/", {"q": "zebra"}).content.decode()
     assert "No published article matches all of those words." in text
 
 
 @pytest.mark.parametrize("query", ["", "   ", "\t\n"])
 def test_empty_search_shows_the_form_without_querying_articles(client, query):
-    site_data.article(title="Something")
+    factories.article(title="Something")
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/search/", {"q": query})
     assert response.status_code == 200
@@ -546,7 +546,7 @@ def test_empty_search_shows_the_form_without_querying_articles(client, query):
 
 
 def test_absurdly_long_search_is_refused_politely(client):
-    site_data.article(title="Something")
+    factories.article(title="Something")
     response = client.get("/search/", {"q": "word " * 5000})
     assert response.status_code == 200
     assert "That search is too long" in response.content.decode()
@@ -554,21 +554,21 @@ def test_absurdly_long_search_is_refused_politely(client):
 
 @pytest.mark.parametrize("query", ["nul\x00byte", "%", "_", "' OR 1=1 --", XSS, "\u202e\u0000\u0007", "日本語"])
 def test_hostile_search_input_is_harmless(client, query):
-    site_data.article(title="nul byte story")
+    factories.article(title="nul byte story")
     response = client.get("/search/", {"q": query})
     assert response.status_code == 200
     assert "<script>alert" not in response.content.decode()
 
 
 def test_nul_byte_is_treated_as_a_word_break(client):
-    site_data.article(title="nul byte story")
+    factories.article(title="nul byte story")
     assert "nul byte story" in client.get("/search/", {"q": "nul\x00byte"}).content.decode()
 
 
 def test_search_pagination_keeps_the_query(client, settings):
     settings.NEWSDESK_SITE_PAGE_SIZE = 1
-    site_data.article(title="Comet one")
-    site_data.article(title="Comet two")
+    factories.article(title="Comet one")
+    factories.article(title="Comet two")
     first = client.get("/search/", {"q": "comet"})
     assert "/search/?q=comet&page=2" in page(first).hrefs()
     assert "Comet one" in client.get("/search/", {"q": "comet", "page": "2"}).content.decode()
@@ -586,7 +586,7 @@ def test_pages_refuse_writes(client, address):
 
 
 def test_head_is_answered(client):
-    site_data.article()
+    factories.article()
     response = client.head("/")
     assert response.status_code == 200
     assert response.has_header("ETag")
@@ -614,7 +614,7 @@ def test_a_crashing_view_gets_the_friendly_500_page(client, monkeypatch):
 
 @pytest.mark.parametrize("which", ["home", "article", "topic", "provider", "search"])
 def test_pages_answer_304_to_a_current_etag_or_date(client, which):
-    article = site_data.article()
+    article = factories.article()
     address = {
         "home": "/",
         "article": article.get_absolute_url(),
@@ -635,8 +635,8 @@ def test_pages_answer_304_to_a_current_etag_or_date(client, which):
 
 
 def test_publishing_or_unpublishing_anything_changes_the_validators(client, editor):
-    article = site_data.article()
-    other = site_data.article(published=False)
+    article = factories.article()
+    other = factories.article(published=False)
     etag = client.get("/").headers["ETag"]
     article_publish(article=other, user=editor)
     changed = client.get("/", headers={"If-None-Match": etag})
@@ -664,9 +664,9 @@ def test_an_import_and_an_admin_edit_change_the_validators(
 
 
 def test_a_forged_validator_never_turns_a_hidden_page_into_a_304(client):
-    site_data.article()
-    hidden = site_data.article(
-        published=False, topics=("Embargoed",), by=site_data.provider("hidden.example", "Hidden")
+    factories.article()
+    hidden = factories.article(
+        published=False, topics=("Embargoed",), by=factories.provider("hidden.example", "Hidden")
     )
     forged = {"If-Modified-Since": "Fri, 01 Jan 2100 00:00:00 GMT", "If-None-Match": "*"}
     for address in (
@@ -687,7 +687,7 @@ def test_a_404_carries_no_validators(client):
 
 
 def test_release_setting_changes_the_etag(client, settings):
-    site_data.article()
+    factories.article()
     before = client.get("/")["ETag"]
     settings.NEWSDESK_RELEASE = "next-deploy"
     assert client.get("/")["ETag"] != before
@@ -720,9 +720,9 @@ def test_every_page_costs_the_same_few_queries_whatever_the_catalogue_size(
             "home page 2": "/?page=2",
         }[kind]
 
-    small = site_data.catalogue(6)
+    small = factories.catalogue(6)
     small_count = count_queries(client, address(small))
-    large = small + site_data.catalogue(40)
+    large = small + factories.catalogue(40)
     with django_assert_max_num_queries(MAX_QUERIES):
         response = client.get(address(large))
     assert response.status_code == 200
@@ -730,14 +730,14 @@ def test_every_page_costs_the_same_few_queries_whatever_the_catalogue_size(
 
 
 def test_editor_preview_query_count_is_bounded(admin_client, django_assert_max_num_queries):
-    site_data.catalogue(3)
-    draft = site_data.article(published=False, related=({"title": "x"},) * 10, topics=("A", "B", "C"))
+    factories.catalogue(3)
+    draft = factories.article(published=False, related=({"title": "x"},) * 10, topics=("A", "B", "C"))
     with django_assert_max_num_queries(MAX_QUERIES + 2):  # + the session and the user
         assert admin_client.get(draft.get_absolute_url()).status_code == 200
 
 
 def test_no_page_uses_count(client):
-    site_data.catalogue(3)
+    factories.catalogue(3)
     for address in ("/", "/topics/science/", "/providers/example-com/", "/search/?q=story"):
         with CaptureQueriesContext(connection) as queries:
             client.get(address)

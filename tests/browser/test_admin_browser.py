@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from articles.admin.dashboard import DASHBOARD_CACHE_KEY
 from articles.models import Article, ArticleImage, EditorialChange, TaggedTopic
-from tests.articles.admin_support import PASSWORD, bulk_articles, make_editor, provider, topic
 from tests.browser.conftest import LiveSession
+from tests.factories import PASSWORD, bulk_articles, make_editor, provider, topic
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

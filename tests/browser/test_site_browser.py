@@ -13,7 +13,7 @@ from django.contrib.auth.models import Permission
 
 from articles.models import Article
 from articles.services import article_publish
-from tests.articles import site_data
+from tests import factories
 from tests.browser.conftest import PLACEHOLDER_IMAGE, LiveSession
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -35,7 +35,7 @@ def catalogue(imported_seeds, django_user_model):
     editor = django_user_model.objects.create_user(username="desk", password="x" * 20)
     for article in Article.objects.filter(is_draft=False):
         article_publish(article=article, user=editor)
-    site_data.article(
+    factories.article(
         title='A <script>alert("title")</script> story',
         excerpt="<img src=x onerror=alert(1)> excerpt",
         body="Body with [a bad link](javascript:alert(1)) and **bold** text.",

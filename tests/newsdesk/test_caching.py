@@ -23,10 +23,10 @@ from articles import services
 from articles.models import Article
 from newsdesk import caching
 from newsdesk.caching import CatalogueCacheMiddleware
-from tests.articles import site_data
-from tests.articles.admin_support import change_url, form_data, make_editor
+from tests import factories
+from tests.articles.admin_support import change_url, form_data
 from tests.articles.api_support import token_client
-from tests.conftest import article_text
+from tests.factories import article_text, make_editor
 from tests.newsdesk.conftest import UNREACHABLE_REDIS_URL, redis_caches
 
 pytestmark = pytest.mark.django_db
@@ -77,13 +77,13 @@ def response_cache(request, settings):
 @pytest.fixture
 def story():
     """A published article, with a second one of the same topic and provider so their pages outlive it."""
-    site_data.article(title="Calm seas return", topics=("Weather",))
-    return site_data.article(title="Storm closes the harbour", topics=("Weather",))
+    factories.article(title="Calm seas return", topics=("Weather",))
+    return factories.article(title="Storm closes the harbour", topics=("Weather",))
 
 
 @pytest.fixture
 def draft():
-    return site_data.article(title="Harbour reopens after the storm", topics=("Weather",), published=False)
+    return factories.article(title="Harbour reopens after the storm", topics=("Weather",), published=False)
 
 
 def text(response) -> str:

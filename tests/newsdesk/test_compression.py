@@ -9,9 +9,9 @@ import pytest
 from django.test import Client
 
 from newsdesk.compression import chosen_encoding
-from tests.articles import site_data
-from tests.articles.admin_support import make_editor
+from tests import factories
 from tests.articles.api_support import EDITOR_PERMISSIONS, token_client, user_with
+from tests.factories import make_editor
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ PUBLIC = [
 
 @pytest.fixture
 def catalogue():
-    return [site_data.article(title=f"Compressible story {n}", excerpt="Words that repeat. " * 20) for n in range(6)]
+    return [factories.article(title=f"Compressible story {n}", excerpt="Words that repeat. " * 20) for n in range(6)]
 
 
 def addresses(catalogue) -> list[str]:

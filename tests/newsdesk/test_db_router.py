@@ -21,7 +21,7 @@ from articles.models import Article
 from newsdesk import db_router
 from newsdesk.db_router import PRIMARY, REPLICA, PrimaryReplicaRouter
 from newsdesk.middleware import ReplicaReadsMiddleware
-from tests.articles import site_data
+from tests import factories
 from tests.newsdesk.test_deploy import PRODUCTION, PROJECT, deployment_environment, django_process
 
 with_replica = pytest.mark.django_db(transaction=True, databases=[PRIMARY, REPLICA])
@@ -107,7 +107,7 @@ def test_without_a_replica_the_middleware_steps_aside():
 
 @with_replica
 def test_an_anonymous_page_reads_the_replica(client, queries):
-    article = site_data.article(title="Read from the replica")
+    article = factories.article(title="Read from the replica")
     with queries() as ran:
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200 and "Read from the replica" in response.content.decode()
@@ -116,7 +116,7 @@ def test_an_anonymous_page_reads_the_replica(client, queries):
 
 @with_replica
 def test_an_anonymous_api_list_reads_the_replica(client, queries):
-    site_data.article()
+    factories.article()
     with queries() as ran:
         assert client.get("/api/v1/articles/").status_code == 200
     assert statements(ran[REPLICA])
@@ -125,7 +125,7 @@ def test_an_anonymous_api_list_reads_the_replica(client, queries):
 @with_replica
 def test_a_pages_validators_come_from_the_database_it_was_rendered_from(client, queries):
     # Else, during replication lag, a page rendered from the replica would carry the primary's newer ETag.
-    article = site_data.article()
+    article = factories.article()
     with queries() as ran:
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200 and response.has_header("ETag")
@@ -135,7 +135,7 @@ def test_a_pages_validators_come_from_the_database_it_was_rendered_from(client, 
 
 @with_replica
 def test_a_signed_in_editor_reads_the_primary(admin_client, queries):
-    article = site_data.article()
+    article = factories.article()
     with queries() as ran:
         assert admin_client.get(article.get_absolute_url()).status_code == 200
         assert admin_client.get("/admin/articles/article/").status_code == 200
@@ -146,7 +146,7 @@ def test_a_signed_in_editor_reads_the_primary(admin_client, queries):
 @with_replica
 def test_an_api_token_reads_the_primary(client, admin_user, queries):
     token = Token.objects.create(user=admin_user)
-    site_data.article()
+    factories.article()
     with queries() as ran:
         assert client.get("/api/v1/articles/", HTTP_AUTHORIZATION=f"Token {token.key}").status_code == 200
     assert statements(ran[REPLICA]) == []
@@ -155,7 +155,7 @@ def test_an_api_token_reads_the_primary(client, admin_user, queries):
 @with_replica
 def test_a_write_request_reads_the_primary(client, admin_user, queries):
     token = Token.objects.create(user=admin_user)
-    article = site_data.article(published=False)
+    article = factories.article(published=False)
     with queries() as ran:
         response = client.patch(
             f"/api/v1/articles/{article.slug}/",
@@ -174,7 +174,7 @@ def test_a_get_that_writes_reads_its_own_write_from_the_primary(rf):
 
     def view(request):
         seen["before"] = Article.objects.all().db
-        article = site_data.article()
+        article = factories.article()
         seen["after"] = Article.objects.all().db
         seen["found"] = Article.objects.filter(pk=article.pk).exists()
         return "response"

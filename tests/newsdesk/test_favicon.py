@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.articles import site_data
+from tests import factories
 from tests.newsdesk.test_deploy import PRODUCTION, django_process
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,7 @@ def icon_of(html: str) -> str:
 
 
 def test_every_page_names_the_icon_and_it_is_served(client, admin_client):
-    article = site_data.article()
+    article = factories.article()
     for address in ["/", article.get_absolute_url(), "/search/?q=story", "/no-such-page/", "/admin/login/"]:
         assert icon_of(client.get(address).content.decode()) == "/static/favicon.svg", address
     for address in ["/admin/", "/admin/articles/article/", f"/admin/articles/article/{article.pk}/change/"]:

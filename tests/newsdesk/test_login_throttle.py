@@ -10,7 +10,7 @@ from axes.models import AccessAttempt, AccessFailureLog
 from django.contrib.auth import SESSION_KEY
 from django.urls import reverse
 
-from tests.articles.admin_support import PASSWORD, make_editor
+from tests.factories import PASSWORD, make_editor
 
 pytestmark = pytest.mark.django_db
 

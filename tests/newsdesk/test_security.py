@@ -7,7 +7,7 @@ import pytest
 from django.test import RequestFactory, override_settings
 
 from newsdesk.middleware import ContentSecurityPolicyMiddleware
-from tests.articles import site_data
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def directives(header: str) -> dict[str, set[str]]:
     "address", ["/", "/search/?q=x", "/robots.txt", "/feeds/json/", "/sitemap.xml", "/no-such-page/", "/admin/login/"]
 )
 def test_every_response_has_a_csp_forbidding_inline_script(client, address):
-    site_data.article()
+    factories.article()
     csp = directives(client.get(address)["Content-Security-Policy"])
     assert csp["script-src"] == {"'self'"}
     assert csp["default-src"] == {"'self'"}
@@ -47,7 +47,7 @@ def test_error_pages_have_the_csp_too(client, monkeypatch):
 
 
 def test_pages_contain_no_inline_script_or_style(client):
-    article = site_data.article(body="Some *text*")
+    article = factories.article(body="Some *text*")
     for address in (
         "/",
         article.get_absolute_url(),
