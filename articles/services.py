@@ -597,7 +597,10 @@ class _AuditJSON(Func):
                 "|| CASE WHEN instr(%(expressions)s, '.') > 0 THEN '' ELSE '.000000' END || '+00:00') END"
             ),
         }.get(kind, "CAST(%(expressions)s AS TEXT)")
-        return super().as_sql(compiler, connection, template=template, **extra_context)
+        # The templates name the value more than once: its parameters (a CASE's, for one value per
+        # article) must be given once per mention.
+        sql, params = compiler.compile(self.source_expressions[0])
+        return template.replace("%(expressions)s", sql), tuple(params) * template.count("%(expressions)s")
 
 
 def _real_user(user):

@@ -18,6 +18,7 @@ import functools
 import gc
 import hashlib
 import itertools
+import logging
 import multiprocessing
 import multiprocessing.forkserver
 import os
@@ -59,6 +60,8 @@ from .sql import (
     select_rows,
     tuned_for_bulk_writes,
 )
+
+logger = logging.getLogger("newsdesk.import")
 
 if TYPE_CHECKING:
     from .mapping import ParsedProvider
@@ -389,8 +392,13 @@ class CatalogueWriter:
         try:
             with transaction.atomic():
                 urls = self._plan_and_write(parsed)
-        except DatabaseError:
+        except DatabaseError as error:
             # Something in the batch was refused: retry file by file so only the culprit is rejected.
+            # Said out loud: the retry is slow, and a refusal that is not one file's fault is a bug.
+            logger.warning(
+                "batch refused, written file by file",
+                extra={"files": len(parsed), "error": first_line(error)},
+            )
             self.provider_ids, self.with_logo, self.topic_ids = {}, set(), {}
             urls = []
             for candidate in parsed:

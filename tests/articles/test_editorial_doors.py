@@ -208,3 +208,46 @@ def test_the_import_service_costs_the_same_for_one_value_or_many(make_article):
 
     assert len(three_values.captured_queries) == len(one_value.captured_queries)
     assert EditorialChange.objects.filter(via="import").count() == 6
+
+
+def test_an_import_publishes_some_and_withdraws_others_in_one_batch(write_article, run_import, caplog):
+    # A batch whose files set the published flag both ways audits every change in one statement set
+    # (it must not fail and fall back to writing file by file).
+    flags = {"a": (False, True), "b": (True, False), "c": (False, True)}
+    paths = {
+        name: write_article(f"{name}.txt", article_text(webUrl=f"https://example.com/{name}", published=old))
+        for name, (old, _) in flags.items()
+    }
+    run_import(write_article.directory)
+    for name, (_, new) in flags.items():
+        paths[name].write_text(article_text(webUrl=f"https://example.com/{name}", published=new), encoding="utf-8")
+
+    with caplog.at_level(logging.WARNING, logger="newsdesk.import"):
+        run_import(write_article.directory)
+
+    assert not [r for r in caplog.records if r.name == "newsdesk.import" and r.levelno >= logging.WARNING]
+    ids = {name: Article.objects.get(url=f"https://example.com/{name}").pk for name in flags}
+    assert dict(Article.objects.values_list("pk", "is_published")) == {ids[n]: new for n, (_, new) in flags.items()}
+    assert {
+        (c.article_id, c.old_value, c.new_value)
+        for c in EditorialChange.objects.filter(via="import", field="is_published")
+    } >= {(ids[n], old, new) for n, (old, new) in flags.items()}
+
+
+@pytest.mark.parametrize(
+    ("field", "values"),
+    [
+        ("is_published", (True, False)),
+        ("quality", (10, None)),
+    ],
+)
+def test_the_import_service_sets_several_values_of_any_field_at_once(make_article, field, values):
+    first, second = make_article(), make_article()
+    old = {first.pk: getattr(first, field), second.pk: getattr(second, field)}
+
+    result = services.articles_follow_files(field=field, values={values[0]: [first.pk], values[1]: [second.pk]})
+
+    assert dict(Article.objects.values_list("pk", field)) == {first.pk: values[0], second.pk: values[1]}
+    expected = {(pk, old[pk], new) for pk, new in ((first.pk, values[0]), (second.pk, values[1])) if old[pk] != new}
+    assert {(c.article_id, c.old_value, c.new_value) for c in EditorialChange.objects.filter(field=field)} == expected
+    assert result.changed == len(expected)
