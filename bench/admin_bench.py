@@ -31,7 +31,7 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
-from bench.import_bench import reset_postgres  # noqa: E402
+from bench.import_bench import TOPICS, reset_postgres  # noqa: E402
 
 PAGES = {
     "default list": "",
@@ -42,26 +42,6 @@ PAGES = {
     "drill-down to 2024": "?published_at__year=2024",
     "search a common word": "?q=facial",
 }
-TOPICS = [
-    "AI",
-    "Computer Vision",
-    "Privacy",
-    "Policing",
-    "Elections",
-    "Climate",
-    "Health",
-    "Space",
-    "Energy",
-    "Courts",
-    "Transport",
-    "Housing",
-    "Education",
-    "Security",
-    "Finance",
-    "Sport",
-    "Culture",
-    "Science",
-]
 
 
 def configure(database_url: str | None) -> Path | None:
