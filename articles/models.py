@@ -11,6 +11,7 @@ from taggit.managers import TaggableManager
 from taggit.models import ItemBase, NaturalKeyManager, TagBase
 
 from .permissions import can_view_unpublished
+from .stories.models import STORIES_LARGEST_FIRST, STORIES_NEWEST_FIRST, Story, StoryKey  # noqa: F401
 
 QUALITY_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
 # The quality bands editors filter and chart by: {key: (label, lowest, highest)}; "unrated" is no score at all.
@@ -338,6 +339,16 @@ class Article(models.Model):
     first_imported_at = models.DateTimeField(null=True, blank=True)
     imported_at = models.DateTimeField(null=True, blank=True)
 
+    # The story it reports; every article has one once imported (a story of one when alone).
+    story = models.ForeignKey(
+        "articles.Story", on_delete=models.SET_NULL, null=True, blank=True, related_name="articles"
+    )
+    story_placed_by_editor = models.BooleanField(
+        default=False, help_text="An editor placed it in its story; imports no longer move it."
+    )
+    # Its words for story matching (articles.stories.features), kept so candidates need no re-reading.
+    story_features = models.TextField(blank=True, editable=False)
+
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
@@ -500,6 +511,10 @@ class EditorialChange(models.Model):
         IS_PUBLISHED = "is_published", "published"
         QUALITY = "quality", "quality"
         SCHEDULED_PUBLISH_AT = "scheduled_publish_at", "scheduled publication"
+        # Stories: the article's story (by slug), the story's lead and headline (on the lead's record)
+        STORY = "story", "story"
+        STORY_LEAD = "story_lead", "story lead"
+        STORY_HEADLINE = "story_headline", "story headline"
         # Content
         TITLE = "title", "title"
         URL = "url", "canonical URL"

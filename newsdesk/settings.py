@@ -6,6 +6,7 @@ Variables (see README):
     DJANGO_ALLOWED_HOSTS   comma-separated host names (default: localhost names)
     DATABASE_URL           e.g. postgres://user@host:5432/newsdesk (default: SQLite file)
     NEWSDESK_IMPORT_MAX_BYTES  largest article file the importer reads (default: 2 MiB)
+    NEWSDESK_STORY_CLUSTERING  0 stops imports from grouping articles into stories (default: 1)
     DJANGO_CSRF_TRUSTED_ORIGINS, DJANGO_SECURE_*, DATABASE_REPLICA_URL, NEWSDESK_LOG_FORMAT, ...:
                            production serving, every one in docs/deploy.md
     REDIS_URL              e.g. redis://host:6379/0: one cache shared by every app server (default: per process)
@@ -193,6 +194,8 @@ TAGGIT_CASE_INSENSITIVE = True
 NEWSDESK_IMPORT_MAX_BYTES = env_int("NEWSDESK_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
 # Files per write transaction.
 NEWSDESK_IMPORT_BATCH_SIZE = env_int("NEWSDESK_IMPORT_BATCH_SIZE", 500)
+# Imports group the articles that report one event into stories; 0 leaves each in a story of its own.
+NEWSDESK_STORY_CLUSTERING = env_bool("NEWSDESK_STORY_CLUSTERING", default=True)
 
 # One record per line on stderr: a JSON object in production, text in debug (newsdesk.logging).
 # newsdesk.request logs every request; newsdesk.import and newsdesk.editorial what they did,

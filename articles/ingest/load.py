@@ -38,6 +38,8 @@ from providers.services import providers_ensure
 
 from ..models import Article, ArticleImage, EditorialChange, RelatedLink, SourceFile, TaggedTopic
 from ..services import articles_content_update, articles_follow_files
+from ..stories.features import Features
+from ..stories.placement import place_articles
 from ..topics import topics_ensure
 from .files import ArticleFile, Unreadable, read_article_file
 from .rows import (
@@ -114,9 +116,14 @@ class FileReport:
     path: str
     outcome: str
     messages: list[str] = field(default_factory=list)
+    story: str = ""  # the slug of the story its article is in
+    story_outcome: str = ""  # started, joined or stayed (articles.stories.placement)
 
     def as_dict(self) -> dict:
-        return {"path": self.path, "outcome": self.outcome, "messages": self.messages}
+        data = {"path": self.path, "outcome": self.outcome, "messages": self.messages}
+        if self.story:
+            data["story"] = {"slug": self.story, "outcome": self.story_outcome}
+        return data
 
 
 @dataclass
@@ -504,6 +511,13 @@ class CatalogueWriter:
                 raise CreatedMeanwhile  # rolled back: planned again, it is an update (permission, audit)
             for candidate in created_meanwhile:
                 candidate.report.outcome = UPDATED
+            placements = place_articles(
+                {article_ids[c.article.source_key]: Features.decode(c.article.story_features) for c in to_write}
+            )
+            for candidate in candidates:
+                placement = placements.get(article_ids.get(candidate.article.source_key))
+                if placement and candidate.report.outcome != UNCHANGED:
+                    candidate.report.story, candidate.report.story_outcome = placement.slug, placement.outcome
         all_ids = {key: row["id"] for key, row in existing.items()} | article_ids
         # One row per path: PostgreSQL refuses an upsert that touches the same row twice.
         source_files = {

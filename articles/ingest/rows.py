@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from django.utils.text import slugify
 
+from ..stories.features import features_of
+
 if TYPE_CHECKING:
     from .mapping import ParsedArticle, ParsedImage, ParsedProvider
 
@@ -81,6 +83,7 @@ class PreparedArticle(NamedTuple):
     topics: tuple[str, ...]
     images: tuple[tuple, ...]  # values of IMAGE_COLUMNS
     related: tuple[tuple, ...]  # values of RELATED_COLUMNS
+    story_features: str  # its words for story matching, encoded (articles.stories.features)
 
 
 class PreparedFile(NamedTuple):
@@ -135,6 +138,7 @@ def prepare_article(article: ParsedArticle, *, datetimes_as_text: bool) -> Prepa
         if related.provider:
             related_providers.setdefault(related.provider.domain, related.provider)
     return PreparedArticle(
+        story_features=features_of(article.title, article.excerpt, article.body).encode(),
         source_key=article.source_key,
         url=article.url,
         fingerprint=article.fingerprint,

@@ -36,8 +36,9 @@ from django.utils import timezone
 
 from newsdesk.caching import catalogue_changed
 
-from .models import Article, ArticleImage, EditorialChange, RelatedLink, SourceFile, TaggedTopic
-from .permissions import EDITOR_PERMISSIONS, EDITORS_GROUP
+from ..models import Article, ArticleImage, EditorialChange, RelatedLink, SourceFile, TaggedTopic
+from ..permissions import EDITOR_PERMISSIONS, EDITORS_GROUP
+from ..stories.placement import stories_refresh
 
 editorial_log = logging.getLogger("newsdesk.editorial")
 # The articles a log line names, with their old values; the line always has the full count.
@@ -49,6 +50,7 @@ EDITOR_LOCK_FIELD = {
 }
 
 ArticleSelection = QuerySet | Iterable[int]
+STORY_SHOWN_FIELDS = {EditorialChange.Field.IS_PUBLISHED, EditorialChange.Field.QUALITY}
 
 
 @dataclass(frozen=True)
@@ -449,6 +451,11 @@ def _articles_set_field(
         if changed:
             audited = result.audit_records()
             Article.objects.filter(pk__in=audited.values("article_id")).update(**{field: new}, **marks)
+            if field in STORY_SHOWN_FIELDS:
+                # A story's published count, lead and headline follow its articles' flags and scores.
+                stories_refresh(
+                    Article.objects.filter(pk__in=audited.values("article_id")).values_list("story_id", flat=True)
+                )
             logged = audited.values_list("article_id", "old_value", "new_value")[:LOGGED_ARTICLES]
             transaction.on_commit(
                 partial(

@@ -1,0 +1,190 @@
+"""What an article says, reduced to weighted words, and how alike two articles are (pure: no database).
+
+A word weighs what it tells: its rarity in English (``wordfreq``'s Zipf scale, the same for every
+catalogue and every import order), more for a name, almost nothing for "police" or "says". Two
+articles report the same event when the weighted words of their titles and excerpts are largely
+shared, each side's found somewhere in the other's text, and neither names something rare that the
+other never mentions (Croydon against Stratford, the same day, the same police force).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+from dataclasses import dataclass
+
+from wordfreq import zipf_frequency
+
+# How far apart two articles of one event may be dated, and the days a candidate is looked up on.
+PAIR_WINDOW_HOURS = 72
+LOOKUP_DAYS = 3
+# The words of an article that are its candidate keys: its heaviest ones.
+KEY_WORDS = 8
+BODY_CHARACTERS = 1200
+
+NUMBER_WORDS = {
+    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
+    "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "thirteen": "13", "fourteen": "14",
+    "fifteen": "15", "sixteen": "16", "seventeen": "17", "eighteen": "18", "nineteen": "19", "twenty": "20",
+    "thirty": "30", "forty": "40", "fifty": "50", "hundred": "100", "dozen": "12",
+}  # fmt: skip
+STOP_WORDS = frozenset(
+    """
+    a about above across after again against all almost also although always am amid among an and another any
+    are around as at be because been before being below between both but by can could did do does doing done down
+    during each either even ever every few first for from further get gets got had has have having he her here hers
+    him his how however i if in into is it its itself just last late latest least less like made make makes many may
+    me might more most much must my near new news next no nor not now of off on once one only onto or other our out
+    over own per said say says saying see seen she should since so some still such than that the their them then
+    there these they this those though through to too toward towards under until up upon us very via was we week
+    were what when where whether which while who whom whose why will with within without would year years yet you
+    your today yesterday tomorrow report reports reported according update updates live watch video read
+    """.split()
+)
+WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+
+
+@functools.lru_cache(maxsize=200_000)
+def rarity(word: str) -> float:
+    """0 (the commonest words) to 6 (a word English almost never uses, such as most names)."""
+    return min(6.0, max(0.0, 7.0 - zipf_frequency(word, "en")))
+
+
+@functools.lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """A light English stem, so that "arrests", "arrested" and "arrest" match; numbers as digits."""
+    if word in NUMBER_WORDS:
+        return NUMBER_WORDS[word]
+    for suffix, replacement in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            if suffix == "s" and word.endswith(("ss", "us", "is")):
+                continue
+            return word[: len(word) - len(suffix)] + replacement
+    return word
+
+
+def _word_weight(word: str, *, name: bool) -> float:
+    if word.isdigit():
+        # A year or a small count says little alone; a longer figure (a score, a sum) more.
+        return 1.0 if len(word) <= 2 or (len(word) == 4 and word[:2] in ("19", "20")) else 3.0
+    weight = rarity(word)
+    return min(6.0, weight * 1.25) if name else weight
+
+
+def _weighted_words(text: str, *, names_in_title_case: bool) -> dict[str, float]:
+    """{stem: weight} of a text's content words; a capitalised word inside a sentence counts as a name."""
+    words: dict[str, float] = {}
+    if not text:
+        return words
+    tokens = WORD.findall(text)
+    capitalised = sum(1 for token in tokens if token[:1].isupper())
+    # A headline in Title Case capitalises every word: its capitals say nothing about names.
+    title_case = names_in_title_case and len(tokens) > 3 and capitalised >= 0.6 * len(tokens)
+    sentence_start = True
+    for token in tokens:
+        for part in token.replace("’", "'").split("'")[:1]:  # "Met's" → "Met"
+            lower = part.lower()
+            if len(lower) < 2 and not lower.isdigit():
+                continue
+            name = not title_case and not sentence_start and part[:1].isupper()
+            if part.isupper() and len(part) >= 2:
+                name = True  # an acronym: LFR, NHS
+            if lower in STOP_WORDS:
+                continue
+            key = stem(lower)
+            weight = _word_weight(NUMBER_WORDS.get(lower, lower), name=name)
+            if weight > words.get(key, 0.0):
+                words[key] = weight
+        sentence_start = False
+    return words
+
+
+@dataclass(frozen=True)
+class Features:
+    summary: dict[str, float]  # title and excerpt
+    body: frozenset[str]  # further words of the body, for "mentioned somewhere"
+
+    def encode(self) -> str:
+        """A compact, stable text form, stored on the article (``story_features``)."""
+        summary = " ".join(f"{word}:{weight:.2f}" for word, weight in sorted(self.summary.items()))
+        return summary + "|" + " ".join(sorted(self.body))
+
+    @classmethod
+    def decode(cls, text: str) -> Features:
+        summary_text, _, body_text = (text or "").partition("|")
+        summary = {}
+        for item in summary_text.split():
+            word, _, weight = item.rpartition(":")
+            summary[word] = float(weight)
+        return cls(summary=summary, body=frozenset(body_text.split()))
+
+    def key_words(self) -> list[str]:
+        """The heaviest words, ties by the word: the same for the same text, whatever else is stored."""
+        ranked = sorted(self.summary.items(), key=lambda item: (-item[1], item[0]))
+        return [word for word, _ in ranked[:KEY_WORDS]]
+
+
+def features_of(title: str, excerpt: str, body: str) -> Features:
+    summary = _weighted_words(title, names_in_title_case=True)
+    for word, weight in _weighted_words(excerpt, names_in_title_case=False).items():
+        if weight > summary.get(word, 0.0):
+            summary[word] = weight
+    body_words = _weighted_words((body or "")[:BODY_CHARACTERS], names_in_title_case=False)
+    return Features(summary=summary, body=frozenset(body_words) - summary.keys())
+
+
+def candidate_keys(words, day: int) -> list[int]:
+    """The index keys of words on a day (a signed 64-bit integer each, as the database stores them)."""
+    return [_key(word, day) for word in words]
+
+
+def lookup_keys(features: Features, day: int) -> list[int]:
+    return [
+        _key(word, near) for near in range(day - LOOKUP_DAYS, day + LOOKUP_DAYS + 1) for word in features.key_words()
+    ]
+
+
+def _key(word: str, day: int) -> int:
+    digest = hashlib.blake2b(f"{day}:{word}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+# --- How alike two articles are ---------------------------------------------------------------------
+
+# The threshold and the conflict's weight were chosen on labelled sets (bench/story_bench.py).
+SAME_EVENT_THRESHOLD = 0.30
+CONFLICT_WEIGHT = 0.08
+# A word this rare is a name or a term of art: one side naming it, the other never, is a conflict.
+DISTINCTIVE = 4.0
+
+
+def similarity(a: Features, b: Features) -> float:
+    """0 to 1: the weighted share of the two summaries' words, less a conflict of distinctive words."""
+    if not a.summary or not b.summary:
+        return 0.0
+    shared = a.summary.keys() & b.summary.keys()
+    shared_weight = sum((a.summary[word] + b.summary[word]) / 2 for word in shared)
+    a_found = shared_weight + sum(w for word, w in a.summary.items() if word not in shared and word in b.body)
+    b_found = shared_weight + sum(w for word, w in b.summary.items() if word not in shared and word in a.body)
+    a_total = sum(a.summary.values()) or 1.0
+    b_total = sum(b.summary.values()) or 1.0
+    cover = min(a_found / a_total, b_found / b_total)
+    overlap = (a_found + b_found) / (a_total + b_total)
+    conflict = min(_unmatched_distinctive(a, b), _unmatched_distinctive(b, a))
+    return max(0.0, 0.5 * cover + 0.5 * overlap - CONFLICT_WEIGHT * conflict)
+
+
+def _unmatched_distinctive(a: Features, b: Features) -> float:
+    """The weight of ``a``'s distinctive words that ``b`` never mentions."""
+    return sum(
+        weight - DISTINCTIVE + 1
+        for word, weight in a.summary.items()
+        if weight >= DISTINCTIVE and word not in b.summary and word not in b.body
+    )
+
+
+def same_event(a: Features, b: Features, hours_apart: float | None) -> bool:
+    if hours_apart is not None and hours_apart > PAIR_WINDOW_HOURS:
+        return False
+    return similarity(a, b) >= SAME_EVENT_THRESHOLD

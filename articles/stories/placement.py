@@ -1,0 +1,345 @@
+"""Placing imported articles in stories, a batch at a time, inside the batch's transaction.
+
+Two articles are linked when ``features.same_event`` says so; a story is what the links join
+(single linkage), so the grouping does not depend on the order the files arrive in: an article
+that links two stories merges them. Candidates come from ``StoryKey`` (an article's heaviest
+words on the days around its date), one lookup per batch: the cost per file depends on how many
+articles share a word that week, not on the size of the catalogue.
+
+Editors' decisions hold: an article an editor placed is never moved, and two stories an editor
+has worked on are never merged by an import (new coverage may still join either).
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connections, router
+from django.utils import timezone
+
+from ..ingest.sql import chunks, delete_rows, insert_rows, select_rows
+from .features import Features, candidate_keys, lookup_keys, same_event
+from .models import Story, StoryKey
+
+STARTED, JOINED, STAYED = "started", "joined", "stayed"
+
+
+@dataclass(frozen=True)
+class Placement:
+    story_id: int
+    slug: str
+    outcome: str  # started a story, joined one, or stayed where it was
+
+
+def clustering_enabled() -> bool:
+    return getattr(settings, "NEWSDESK_STORY_CLUSTERING", True)
+
+
+def place_articles(features: dict[int, Features]) -> dict[int, Placement]:
+    """Put each article of ``features`` (id → its features, as just written) in its story; returns where."""
+    if not features:
+        return {}
+    from ..models import Article
+
+    rows = {
+        pk: {"story": story, "placed": bool(placed), "when": _when(date, imported), "stored": stored, "slug": slug}
+        for pk, story, placed, date, imported, stored, slug in select_rows(
+            Article,
+            ("id", "story", "story_placed_by_editor", "published_at", "first_imported_at", "story_features", "slug"),
+            "id",
+            sorted(features),
+        )
+    }
+    encoded = {pk: features[pk].encode() for pk in rows}
+    # An article whose words did not change stays where it is (and costs nothing more).
+    moving = sorted(pk for pk, row in rows.items() if row["story"] is None or encoded[pk] != row["stored"])
+    placements = {pk: Placement(row["story"], "", STAYED) for pk, row in rows.items() if pk not in moving}
+    if not moving:
+        return _with_slugs(placements)
+    _store_features(moving, encoded, rows)
+    if not clustering_enabled():
+        links: dict[int, list[tuple[float, int]]] = {}
+        others: dict[int, dict] = {}
+    else:
+        links, others = _links(moving, features, rows)
+    assignments, merges, new_groups, touched = _group(moving, rows, others, links)
+    placements.update(_write(moving, rows, assignments, merges, new_groups))
+    touched |= {placement.story_id for placement in placements.values()} | set(merges.values())
+    stories_refresh(touched)
+    # A story every article left (and none was merged into) is gone.
+    Story.objects.filter(pk__in=touched, size=0, merged_into=None).delete()
+    return _with_slugs(placements)
+
+
+def _when(date, imported) -> datetime.datetime:
+    """When an article happened, for matching: its source date, else when it first arrived."""
+    when = date or imported or timezone.now()
+    if isinstance(when, str):  # SQLite's driver returns text for a raw select
+        when = datetime.datetime.fromisoformat(when)
+    return when if timezone.is_aware(when) else when.replace(tzinfo=datetime.UTC)
+
+
+def _day(row: dict) -> int:
+    return row["when"].date().toordinal()
+
+
+def _hours_apart(a: dict, b: dict) -> float:
+    return abs((a["when"] - b["when"]).total_seconds()) / 3600
+
+
+def _store_features(moving: list[int], encoded: dict[int, str], rows: dict[int, dict]) -> None:
+    from ..models import Article
+
+    connection = connections[router.db_for_write(Article)]
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            "UPDATE articles_article SET story_features = %s WHERE id = %s", [(encoded[pk], pk) for pk in moving]
+        )
+    delete_rows(StoryKey, "article", moving)
+    insert_rows(
+        StoryKey,
+        ("key", "article"),
+        [
+            (key, pk)
+            for pk in moving
+            for key in candidate_keys(Features.decode(encoded[pk]).key_words(), _day(rows[pk]))
+        ],
+    )
+
+
+def _links(moving, features, rows) -> tuple[dict[int, list[tuple[float, int]]], dict[int, dict]]:
+    """For each moving article, the articles it reports the same event as: [(similarity, id)]."""
+    from ..models import Article
+    from .features import similarity
+
+    wanted: dict[int, set[int]] = {}
+    by_key: dict[int, list[int]] = defaultdict(list)
+    for pk in moving:
+        keys = lookup_keys(features[pk], _day(rows[pk]))
+        wanted[pk] = set(keys)
+    for key, article in select_rows(StoryKey, ("key", "article"), "key", sorted(set().union(*wanted.values()))):
+        by_key[key].append(article)
+    candidate_ids = {other for pk in moving for key in wanted[pk] for other in by_key.get(key, ())}
+    others = {
+        pk: {"story": story, "placed": bool(placed), "when": _when(date, imported), "features": Features.decode(stored)}
+        for pk, story, placed, date, imported, stored in select_rows(
+            Article,
+            ("id", "story", "story_placed_by_editor", "published_at", "first_imported_at", "story_features"),
+            "id",
+            sorted(candidate_ids),
+        )
+    }
+    links: dict[int, list[tuple[float, int]]] = {}
+    for pk in moving:
+        mine = features[pk]
+        found = []
+        for other in sorted({o for key in wanted[pk] for o in by_key.get(key, ())} - {pk}):
+            candidate = others.get(other)
+            if candidate is None:
+                continue
+            hours = _hours_apart(rows[pk], candidate)
+            if same_event(mine, candidate["features"], hours):
+                found.append((similarity(mine, candidate["features"]), other))
+        links[pk] = sorted(found, reverse=True)
+    return links, others
+
+
+def _group(moving, rows, others, links):
+    """Union the linked articles' stories; returns (article → final node, losers → survivor, new groups, touched)."""
+    moving_set = set(moving)
+    parent: dict = {}
+    edited_of: dict = {}
+
+    story_ids = {row["story"] for row in rows.values() if row["story"]} | {
+        o["story"] for o in others.values() if o["story"]
+    }
+    edited = set(Story.objects.filter(pk__in=story_ids, edited_by_editor=True).values_list("pk", flat=True))
+
+    def node(pk: int):
+        info = rows.get(pk) or others[pk]
+        if pk in moving_set and not info["placed"]:
+            return ("article", pk)
+        return ("story", info["story"]) if info["story"] else ("article", pk)
+
+    def find(item):
+        parent.setdefault(item, item)
+        while parent[item] != item:
+            parent[item] = parent[parent[item]]
+            item = parent[item]
+        return item
+
+    def is_edited(item) -> bool:
+        return item[0] == "story" and item[1] in edited
+
+    for item in [node(pk) for pk in moving]:
+        root = find(item)
+        edited_of[root] = edited_of.get(root, False) or is_edited(item)
+    edges = sorted(
+        ((score, min(pk, other), max(pk, other)) for pk in moving for score, other in links.get(pk, ())),
+        key=lambda edge: (-edge[0], edge[1], edge[2]),
+    )
+    for _, a, b in edges:
+        ra, rb = find(node(a)), find(node(b))
+        for root, item in ((ra, node(a)), (rb, node(b))):
+            edited_of[root] = edited_of.get(root, False) or is_edited(item)
+        if ra == rb or (edited_of[ra] and edited_of[rb]):
+            continue  # two stories editors worked on stay apart
+        # The oldest story survives; an edited one always does.
+        keep, drop = sorted((ra, rb), key=lambda r: (not edited_of[r], r[0] != "story", r[1]))
+        parent[drop] = keep
+        edited_of[keep] = edited_of[ra] or edited_of[rb]
+
+    groups: dict = defaultdict(set)
+    for item in list(parent):
+        groups[find(item)].add(item)
+    assignments: dict[int, object] = {}
+    merges: dict[int, int] = {}
+    new_groups: dict = {}
+    touched: set[int] = {row["story"] for row in rows.values() if row["story"]}
+    for root, members in groups.items():
+        stories = sorted(item[1] for item in members if item[0] == "story")
+        articles = sorted(item[1] for item in members if item[0] == "article")
+        if stories:
+            survivor = root[1] if root[0] == "story" else stories[0]
+            for story in stories:
+                if story != survivor:
+                    merges[story] = survivor
+            for pk in articles:
+                assignments[pk] = survivor
+            touched.update(stories)
+        else:
+            new_groups[root] = articles
+            for pk in articles:
+                assignments[pk] = root
+    for pk in moving:
+        assignments.setdefault(pk, rows[pk]["story"] or ("article", pk))
+    return assignments, merges, new_groups, touched
+
+
+def _write(moving, rows, assignments, merges, new_groups) -> dict[int, Placement]:
+    from ..models import Article
+
+    # A group of articles only: it keeps the story its earliest member was alone in, if any, else starts one.
+    left_behind = defaultdict(set)
+    for pk in moving:
+        if rows[pk]["story"]:
+            left_behind[rows[pk]["story"]].add(pk)
+    sizes = dict(Story.objects.filter(pk__in=list(left_behind)).values_list("pk", "size"))
+    reusable = {story for story, members in left_behind.items() if sizes.get(story, 0) <= len(members)}
+    reusable -= set(merges) | {target for target in assignments.values() if isinstance(target, int)}
+    created_for: dict = {}
+    to_create = []
+    for root, articles in sorted(new_groups.items(), key=lambda item: item[1][0]):
+        own = sorted({rows[pk]["story"] for pk in articles if rows[pk]["story"] in reusable})
+        if own:
+            created_for[root] = own[0]
+            reusable.discard(own[0])
+        else:
+            founder = min(articles, key=lambda pk: (rows[pk]["when"], pk))
+            to_create.append((root, founder))
+    if to_create:
+        slugs = _free_slugs([rows[founder]["slug"] for _, founder in to_create])
+        stories = Story.objects.bulk_create(
+            [
+                Story(slug=slug, headline="", lead_id=founder)
+                for (_, founder), slug in zip(to_create, slugs, strict=True)
+            ]
+        )
+        for (root, _), story in zip(to_create, stories, strict=True):
+            created_for[root] = story.pk
+    founders = {founder for _, founder in to_create}
+    placements = {}
+    updates = []
+    for pk in moving:
+        target = assignments[pk]
+        story = created_for[target] if not isinstance(target, int) else target
+        story = merges.get(story, story)
+        if story != rows[pk]["story"]:
+            updates.append((story, pk))
+        outcome = STARTED if pk in founders else JOINED
+        if story == rows[pk]["story"]:
+            outcome = STAYED
+        placements[pk] = Placement(story, "", outcome)
+    connection = connections[router.db_for_write(Article)]
+    with connection.cursor() as cursor:
+        if updates:
+            cursor.executemany("UPDATE articles_article SET story_id = %s WHERE id = %s", updates)
+        for loser, survivor in sorted(merges.items()):
+            cursor.execute("UPDATE articles_article SET story_id = %s WHERE story_id = %s", [survivor, loser])
+    if merges:
+        for loser, survivor in merges.items():
+            Story.objects.filter(pk=loser).update(merged_into_id=survivor, lead=None)
+            Story.objects.filter(merged_into_id=loser).update(merged_into_id=survivor)
+    return placements
+
+
+def _free_slugs(wanted: list[str]) -> list[str]:
+    """Each founder's slug, or with a short suffix where a story (or another of these) has it."""
+    taken = set(Story.objects.filter(slug__in=wanted).values_list("slug", flat=True))
+    result = []
+    for slug in wanted:
+        candidate, n = slug, 0
+        while candidate in taken:
+            n += 1
+            candidate = f"{slug[:108]}-{hashlib.sha1(f'{slug}:{n}'.encode()).hexdigest()[:8]}"
+        taken.add(candidate)
+        result.append(candidate)
+    return result
+
+
+def _with_slugs(placements: dict[int, Placement]) -> dict[int, Placement]:
+    slugs = dict(Story.objects.filter(pk__in={p.story_id for p in placements.values()}).values_list("pk", "slug"))
+    return {pk: Placement(p.story_id, slugs.get(p.story_id, ""), p.outcome) for pk, p in placements.items()}
+
+
+# --- What a story shows: its size, dates, lead and headline -----------------------------------------
+
+_REFRESH = """
+UPDATE articles_story SET
+    size = (SELECT COUNT(*) FROM articles_article a WHERE a.story_id = articles_story.id),
+    published_size = (SELECT COUNT(*) FROM articles_article a WHERE a.story_id = articles_story.id AND a.is_published),
+    provider_count = (SELECT COUNT(DISTINCT a.provider_id) FROM articles_article a
+                      WHERE a.story_id = articles_story.id AND a.is_published),
+    first_seen_at = (SELECT MIN(a.published_at) FROM articles_article a WHERE a.story_id = articles_story.id),
+    last_seen_at = (SELECT MAX(a.published_at) FROM articles_article a WHERE a.story_id = articles_story.id),
+    last_published_at = (SELECT MAX(a.published_at) FROM articles_article a
+                         WHERE a.story_id = articles_story.id AND a.is_published),
+    lead_id = CASE
+        WHEN lead_set_by_editor AND EXISTS (SELECT 1 FROM articles_article a
+                                            WHERE a.id = articles_story.lead_id AND a.story_id = articles_story.id)
+        THEN lead_id
+        ELSE (SELECT a.id FROM articles_article a WHERE a.story_id = articles_story.id
+              ORDER BY a.is_published DESC, CASE WHEN a.quality IS NULL THEN 1 ELSE 0 END, a.quality DESC,
+                       CASE WHEN a.published_at IS NULL THEN 1 ELSE 0 END, a.published_at, a.id
+              LIMIT 1)
+    END,
+    updated_at = %s
+WHERE id IN ({ids})
+"""
+_HEADLINE = """
+UPDATE articles_story SET headline = COALESCE(
+    (SELECT a.title FROM articles_article a WHERE a.id = articles_story.lead_id), headline)
+WHERE id IN ({ids}) AND NOT headline_set_by_editor
+"""
+
+
+def stories_refresh(story_ids) -> None:
+    """Recount and re-lead ``story_ids`` from their articles (set-based: two statements per 2,000 stories).
+
+    The lead is an editor's choice while it stays in the story, else the best published article
+    (by quality, then the first to report); the headline is the lead's title unless an editor chose one.
+    """
+    ids = sorted(pk for pk in set(story_ids) if pk)
+    if not ids:
+        return
+    connection = connections[router.db_for_write(Story)]
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        for chunk in chunks(ids, 2000):
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(_REFRESH.format(ids=marks), [now, *chunk])
+            cursor.execute(_HEADLINE.format(ids=marks), chunk)
