@@ -454,7 +454,7 @@ def _articles_set_field(
             if field in STORY_SHOWN_FIELDS:
                 # A story's published count, lead and headline follow its articles' flags and scores.
                 stories_refresh(
-                    Article.objects.filter(pk__in=audited.values("article_id")).values_list("story_id", flat=True)
+                    Article.objects.filter(pk__in=audited.values("article_id"), story__isnull=False).values("story_id")
                 )
             logged = audited.values_list("article_id", "old_value", "new_value")[:LOGGED_ARTICLES]
             transaction.on_commit(

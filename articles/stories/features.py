@@ -20,8 +20,10 @@ from wordfreq import zipf_frequency
 PAIR_WINDOW_HOURS = 72
 LOOKUP_DAYS = 3
 # The words of an article that are its candidate keys: its heaviest ones.
-KEY_WORDS = 8
+KEY_WORDS = 12
 BODY_CHARACTERS = 1200
+# Words are compared by their first letters: "derailment" and "derails", "cancelled" and "cancellation".
+PREFIX = 6
 
 NUMBER_WORDS = {
     "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
@@ -60,8 +62,8 @@ def stem(word: str) -> str:
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             if suffix == "s" and word.endswith(("ss", "us", "is")):
                 continue
-            return word[: len(word) - len(suffix)] + replacement
-    return word
+            return (word[: len(word) - len(suffix)] + replacement)[:PREFIX]
+    return word[:PREFIX]
 
 
 def _word_weight(word: str, *, name: bool) -> float:
@@ -153,10 +155,10 @@ def _key(word: str, day: int) -> int:
 # --- How alike two articles are ---------------------------------------------------------------------
 
 # The threshold and the conflict's weight were chosen on labelled sets (bench/story_bench.py).
-SAME_EVENT_THRESHOLD = 0.30
-CONFLICT_WEIGHT = 0.08
+SAME_EVENT_THRESHOLD = 0.12
+CONFLICT_WEIGHT = 0.01
 # A word this rare is a name or a term of art: one side naming it, the other never, is a conflict.
-DISTINCTIVE = 4.0
+DISTINCTIVE = 5.0
 
 
 def similarity(a: Features, b: Features) -> float:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connections, router
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from ..ingest.sql import chunks, delete_rows, insert_rows, select_rows
@@ -328,18 +329,21 @@ WHERE id IN ({ids}) AND NOT headline_set_by_editor
 
 
 def stories_refresh(story_ids) -> None:
-    """Recount and re-lead ``story_ids`` from their articles (set-based: two statements per 2,000 stories).
+    """Recount and re-lead ``story_ids`` (ids, or a query of them) from their articles: two statements
+    (per 2,000 ids; a query is sent whole, as a subquery).
 
     The lead is an editor's choice while it stays in the story, else the best published article
     (by quality, then the first to report); the headline is the lead's title unless an editor chose one.
     """
-    ids = sorted(pk for pk in set(story_ids) if pk)
-    if not ids:
-        return
     connection = connections[router.db_for_write(Story)]
     now = connection.ops.adapt_datetimefield_value(timezone.now())
+    if isinstance(story_ids, QuerySet):
+        sql, params = story_ids.order_by().query.sql_with_params()
+        selections = [(sql, list(params))]
+    else:
+        ids = sorted(pk for pk in set(story_ids) if pk)
+        selections = [(", ".join(["%s"] * len(chunk)), chunk) for chunk in chunks(ids, 2000)]
     with connection.cursor() as cursor:
-        for chunk in chunks(ids, 2000):
-            marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(_REFRESH.format(ids=marks), [now, *chunk])
-            cursor.execute(_HEADLINE.format(ids=marks), chunk)
+        for among, params in selections:
+            cursor.execute(_REFRESH.format(ids=among), [now, *params])
+            cursor.execute(_HEADLINE.format(ids=among), params)
