@@ -74,8 +74,9 @@ def _word_weight(word: str, *, name: bool) -> float:
     return min(6.0, weight * 1.25) if name else weight
 
 
-def _weighted_words(text: str, *, names_in_title_case: bool) -> dict[str, float]:
-    """{stem: weight} of a text's content words; a capitalised word inside a sentence counts as a name."""
+def _weighted_words(text: str, *, names_in_title_case: bool, names: set | None = None) -> dict[str, float]:
+    """{stem: weight} of a text's content words; a capitalised word inside a sentence counts as a name
+    (added to ``names`` when it is rare enough to tell one place or body from another)."""
     words: dict[str, float] = {}
     if not text:
         return words
@@ -96,6 +97,8 @@ def _weighted_words(text: str, *, names_in_title_case: bool) -> dict[str, float]
                 continue
             key = stem(lower)
             weight = _word_weight(NUMBER_WORDS.get(lower, lower), name=name)
+            if name and names is not None and rarity(lower) >= NAME_RARITY:
+                names.add(key)
             if weight > words.get(key, 0.0):
                 words[key] = weight
         sentence_start = False
@@ -106,20 +109,21 @@ def _weighted_words(text: str, *, names_in_title_case: bool) -> dict[str, float]
 class Features:
     summary: dict[str, float]  # title and excerpt
     body: frozenset[str]  # further words of the body, for "mentioned somewhere"
+    names: frozenset[str] = frozenset()  # rare names in the title and excerpt: places, bodies, people
 
     def encode(self) -> str:
         """A compact, stable text form, stored on the article (``story_features``)."""
         summary = " ".join(f"{word}:{weight:.2f}" for word, weight in sorted(self.summary.items()))
-        return summary + "|" + " ".join(sorted(self.body))
+        return "|".join((summary, " ".join(sorted(self.body)), " ".join(sorted(self.names))))
 
     @classmethod
     def decode(cls, text: str) -> Features:
-        summary_text, _, body_text = (text or "").partition("|")
+        summary_text, body_text, names_text, *_ = (text or "").split("|") + ["", "", ""]
         summary = {}
         for item in summary_text.split():
             word, _, weight = item.rpartition(":")
             summary[word] = float(weight)
-        return cls(summary=summary, body=frozenset(body_text.split()))
+        return cls(summary=summary, body=frozenset(body_text.split()), names=frozenset(names_text.split()))
 
     def key_words(self) -> list[str]:
         """The heaviest words, ties by the word: the same for the same text, whatever else is stored."""
@@ -128,12 +132,18 @@ class Features:
 
 
 def features_of(title: str, excerpt: str, body: str) -> Features:
-    summary = _weighted_words(title, names_in_title_case=True)
-    for word, weight in _weighted_words(excerpt, names_in_title_case=False).items():
+    title_names: set[str] = set()
+    excerpt_names: set[str] = set()
+    summary = _weighted_words(title, names_in_title_case=True, names=title_names)
+    for word, weight in _weighted_words(excerpt, names_in_title_case=False, names=excerpt_names).items():
         if weight > summary.get(word, 0.0):
             summary[word] = weight
+    # The names a headline carries; where its capitals say nothing (Title Case, its first word), those
+    # the excerpt capitalises too.
+    capitalised = {stem(token.lower()) for token in WORD.findall(title or "") if token[:1].isupper()}
+    names = title_names | (capitalised & excerpt_names)
     body_words = _weighted_words((body or "")[:BODY_CHARACTERS], names_in_title_case=False)
-    return Features(summary=summary, body=frozenset(body_words) - summary.keys())
+    return Features(summary=summary, body=frozenset(body_words) - summary.keys(), names=frozenset(names))
 
 
 def candidate_keys(words, day: int) -> list[int]:
@@ -154,15 +164,16 @@ def _key(word: str, day: int) -> int:
 
 # --- How alike two articles are ---------------------------------------------------------------------
 
-# The threshold and the conflict's weight were chosen on labelled sets (bench/story_bench.py).
+# The threshold and the conflict's discount were chosen on labelled sets (bench/story_bench.py).
 SAME_EVENT_THRESHOLD = 0.12
-CONFLICT_WEIGHT = 0.01
-# A word this rare is a name or a term of art: one side naming it, the other never, is a conflict.
-DISTINCTIVE = 5.0
+CONFLICT_DISCOUNT = 0.3
+# A name this rare in English (Croydon, Stratford; not London or Police) tells one event's place apart.
+NAME_RARITY = 3.5
 
 
 def similarity(a: Features, b: Features) -> float:
-    """0 to 1: the weighted share of the two summaries' words, less a conflict of distinctive words."""
+    """0 to 1: the weighted share of the two summaries' words, discounted when each side names
+    something rare the other never mentions (Croydon against Stratford, the same day, the same police)."""
     if not a.summary or not b.summary:
         return 0.0
     shared = a.summary.keys() & b.summary.keys()
@@ -173,17 +184,14 @@ def similarity(a: Features, b: Features) -> float:
     b_total = sum(b.summary.values()) or 1.0
     cover = min(a_found / a_total, b_found / b_total)
     overlap = (a_found + b_found) / (a_total + b_total)
-    conflict = min(_unmatched_distinctive(a, b), _unmatched_distinctive(b, a))
-    return max(0.0, 0.5 * cover + 0.5 * overlap - CONFLICT_WEIGHT * conflict)
+    score = 0.5 * cover + 0.5 * overlap
+    if _names_unmatched(a, b) and _names_unmatched(b, a):
+        score *= CONFLICT_DISCOUNT
+    return score
 
 
-def _unmatched_distinctive(a: Features, b: Features) -> float:
-    """The weight of ``a``'s distinctive words that ``b`` never mentions."""
-    return sum(
-        weight - DISTINCTIVE + 1
-        for word, weight in a.summary.items()
-        if weight >= DISTINCTIVE and word not in b.summary and word not in b.body
-    )
+def _names_unmatched(a: Features, b: Features) -> bool:
+    return any(name not in b.summary and name not in b.body for name in a.names)
 
 
 def same_event(a: Features, b: Features, hours_apart: float | None) -> bool:

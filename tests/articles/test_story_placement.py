@@ -1,0 +1,259 @@
+"""Imports place every article in a story: the same event from several providers is one story, the
+same kind of event elsewhere or weeks later another; the grouping does not depend on file order,
+editors' decisions survive later imports, and a failed batch leaves no article outside a story."""
+
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from articles import services
+from articles.models import Article, EditorialChange, Story, StoryKey
+from articles.stories import placement
+from articles.stories.features import features_of, lookup_keys, same_event, similarity
+from tests.factories import article_text, make_editor
+
+pytestmark = pytest.mark.django_db
+
+CROYDON = [
+    (
+        "met.police.uk",
+        "Five arrested after Met uses LFR in Croydon",
+        "Officers using live facial recognition in Croydon town centre arrested five people wanted for offences.",
+        "2024-01-22T16:27:00Z",
+    ),
+    (
+        "bbc.co.uk",
+        "Met Police turns on face-scanning cameras in Croydon, 5 held",
+        "The Metropolitan Police used live facial recognition cameras in Croydon on Monday; five people were arrested.",
+        "2024-01-22T19:05:00Z",
+    ),
+    (
+        "croydonadvertiser.co.uk",
+        "Croydon facial recognition van leads to five arrests",
+        "Five people were arrested in Croydon after the Met's live facial recognition cameras flagged them.",
+        "2024-01-23T08:30:00Z",
+    ),
+]
+STRATFORD_SAME_DAY = (
+    "standard.co.uk",
+    "Met deploys live facial recognition cameras at Stratford station",
+    "Scotland Yard put its facial recognition vans outside Stratford's Westfield shopping centre in east London.",
+    "2024-01-22T11:00:00Z",
+)
+CROYDON_WEEKS_LATER = (
+    "theguardian.com",
+    "Five arrested as Met uses LFR in Croydon again",
+    "Officers using live facial recognition in Croydon town centre arrested five people on Saturday.",
+    "2024-03-09T14:00:00Z",
+)
+UNRELATED = (
+    "ft.com",
+    "Bank of England holds interest rates at 5.25%",
+    "The Monetary Policy Committee voted to keep Bank Rate unchanged as inflation eased in December.",
+    "2024-01-22T12:00:00Z",
+)
+
+
+def write(directory, number, domain, title, excerpt, date, **extra):
+    path = directory / f"{number:03d}.txt"
+    path.write_text(
+        article_text(
+            title=title,
+            excerpt=excerpt,
+            publishedDateTime=date,
+            webUrl=f"https://{domain}/news/{number}",
+            provider={"name": domain, "domain": domain},
+            **extra,
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+def grouping() -> set[frozenset[str]]:
+    """The partition of the catalogue's URLs into stories."""
+    stories: dict[int, set[str]] = {}
+    for url, story in Article.objects.values_list("url", "story_id"):
+        assert story is not None, f"{url} is in no story"
+        stories.setdefault(story, set()).add(url)
+    return {frozenset(urls) for urls in stories.values()}
+
+
+def croydon_urls():
+    return {f"https://{domain}/news/{n}" for n, (domain, *_) in enumerate(CROYDON)}
+
+
+@pytest.fixture
+def tree(tmp_path):
+    directory = tmp_path / "feed"
+    directory.mkdir()
+    for n, item in enumerate(CROYDON):
+        write(directory, n, *item)
+    write(directory, 10, *STRATFORD_SAME_DAY)
+    write(directory, 11, *CROYDON_WEEKS_LATER)
+    write(directory, 12, *UNRELATED)
+    return directory
+
+
+def test_one_event_from_three_providers_is_one_story_and_the_rest_are_stories_of_their_own(tree, run_import):
+    status, _, _ = run_import(tree)
+    assert status == 0
+    groups = grouping()
+    assert frozenset(croydon_urls()) in groups
+    assert len(groups) == 4  # Croydon; Stratford the same day; Croydon weeks later; the Bank of England
+    story = Story.objects.get(size=3)
+    assert story.provider_count == 0  # none of them is published
+    assert story.first_seen_at.isoformat().startswith("2024-01-22T16:27")
+    assert story.last_seen_at.isoformat().startswith("2024-01-23T08:30")
+    assert story.lead.story_id == story.pk and story.headline == story.lead.title
+
+
+def test_the_report_says_which_story_each_article_started_or_joined(tree, run_import, tmp_path):
+    report_path = tmp_path / "report.json"
+    run_import(tree, report=str(report_path))
+    files = {entry["path"].rsplit("/", 1)[-1]: entry for entry in json.loads(report_path.read_text())["files"]}
+    croydon = [files[f"{n:03d}.txt"]["story"] for n in range(3)]
+    assert len({entry["slug"] for entry in croydon}) == 1
+    assert sorted(entry["outcome"] for entry in croydon) == ["joined", "joined", "started"]
+    assert files["012.txt"]["story"]["outcome"] == "started"
+    assert Story.objects.filter(slug=croydon[0]["slug"], size=3).exists()
+
+
+def test_the_grouping_does_not_depend_on_the_order_or_the_number_of_runs(tree, tmp_path, run_import):
+    run_import(tree)
+    in_one_run = grouping()
+    Article.objects.all().delete()
+    Story.objects.all().delete()
+    # Newest first, one file per run.
+    for path in sorted(tree.iterdir(), reverse=True):
+        single = tmp_path / "one" / path.name
+        single.parent.mkdir(exist_ok=True)
+        for old in single.parent.iterdir():
+            old.unlink()
+        single.write_bytes(path.read_bytes())
+        run_import(single.parent)
+    assert grouping() == in_one_run
+
+
+BRIDGE = [
+    ("chroniclelive.co.uk", "Hexham bridge closed after flood damage", "Engineers shut the Hexham bridge over the Tyne after floodwater undermined a pier.", "2024-02-01T08:00:00Z"),
+    ("hexhamcourant.co.uk", "Commuters face weeks of replacement buses", "Northern said rail passengers between Haltwhistle and Corbridge will travel on replacement buses.", "2024-02-01T09:00:00Z"),
+    ("bbc.co.uk", "Hexham bridge closure puts Haltwhistle commuters on replacement buses", "The flood-damaged Hexham bridge over the Tyne is shut, and passengers between Haltwhistle and Corbridge take replacement buses.", "2024-02-01T12:00:00Z"),
+]  # fmt: skip
+
+
+def test_an_article_that_bridges_two_stories_merges_them_and_the_merged_one_leads_to_the_survivor(
+    tmp_path, run_import, client
+):
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir()
+    second.mkdir()
+    bridge, bus, both = (features_of(title, excerpt, "") for _, title, excerpt, _ in BRIDGE)
+    assert not same_event(bridge, bus, 1) and same_event(bridge, both, 4) and same_event(bus, both, 3)
+    write(first, 0, *BRIDGE[0])
+    write(first, 1, *BRIDGE[1])
+    run_import(first)
+    assert len(grouping()) == 2
+    write(second, 2, *BRIDGE[2])
+    run_import(second)
+    assert len(grouping()) == 1
+    [merged] = Story.objects.filter(merged_into__isnull=False)
+    survivor = merged.merged_into
+    assert merged.size == 0 and survivor.size == 3 and survivor.merged_into_id is None
+    assert survivor.pk < merged.pk  # the older story survives
+
+
+def test_a_reimport_of_an_unchanged_tree_changes_no_story(tree, run_import):
+    run_import(tree)
+    stories = list(Story.objects.order_by("pk").values())
+    with CaptureQueriesContext(connection) as ran:
+        run_import(tree)
+    assert list(Story.objects.order_by("pk").values()) == stories
+    assert not [q for q in ran.captured_queries if "articles_story" in q["sql"] and "UPDATE" in q["sql"]]
+
+
+def test_a_changed_file_is_placed_again_and_its_old_story_is_recounted(tree, run_import):
+    run_import(tree)
+    write(tree, 2, "croydonadvertiser.co.uk", *UNRELATED[1:])  # now about the Bank of England
+    run_import(tree)
+    croydon = Story.objects.get(articles__url="https://met.police.uk/news/0")
+    assert croydon.size == 2
+    bank = Story.objects.get(articles__url="https://croydonadvertiser.co.uk/news/2")
+    assert bank.size == 2 and bank.articles.filter(url="https://ft.com/news/12").exists()
+
+
+def test_an_article_an_editor_placed_stays_placed_and_edited_stories_are_not_merged(tree, run_import):
+    run_import(tree)
+    editor = make_editor()
+    article = Article.objects.get(url="https://bbc.co.uk/news/1")
+    croydon = article.story
+    alone = services.article_split_from_story(article=article, expected_story=croydon, user=editor)
+    assert alone.size == 1 and Article.objects.get(pk=article.pk).story_placed_by_editor
+    # Its file changes (still about Croydon) and a bridging article arrives: the split holds.
+    write(tree, 1, "bbc.co.uk", CROYDON[1][1] + " town centre", *CROYDON[1][2:])
+    write(
+        tree,
+        20,
+        "sky.com",
+        "Croydon LFR: five held by Met",
+        CROYDON[0][2] + " " + CROYDON[1][2],
+        "2024-01-22T20:00:00Z",
+    )
+    run_import(tree)
+    assert Article.objects.get(pk=article.pk).story_id == alone.pk
+    assert Story.objects.get(pk=croydon.pk).merged_into_id is None
+    changes = EditorialChange.objects.filter(article=article, field=EditorialChange.Field.STORY)
+    assert [(c.old_value, c.new_value, c.user) for c in changes] == [(croydon.slug, alone.slug, editor)]
+
+
+def test_a_batch_that_fails_leaves_every_stored_article_in_exactly_one_story(tree, run_import, monkeypatch):
+    calls = []
+    real = placement.place_articles
+
+    def fail_second_batch(features):
+        calls.append(len(features))
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # the import is killed while placing its second batch
+        return real(features)
+
+    monkeypatch.setattr("articles.ingest.load.place_articles", fail_second_batch)
+    with pytest.raises(KeyboardInterrupt):
+        run_import(tree, batch_size=3)
+    assert Article.objects.count() == calls[0]  # the second batch was rolled back whole
+    assert not Article.objects.filter(story__isnull=True).exists()
+    assert not Story.objects.filter(size=0, merged_into__isnull=True).exists()
+
+
+def test_with_clustering_off_every_article_is_a_story_of_its_own(tree, run_import, settings):
+    settings.NEWSDESK_STORY_CLUSTERING = False
+    run_import(tree)
+    assert len(grouping()) == Article.objects.count() == 6
+
+
+def test_the_candidate_lookup_is_an_index_search(tree, run_import):
+    run_import(tree)
+    features = features_of(*CROYDON[0][1:3], "")
+    keys = lookup_keys(features, 738907)
+    sql, params = StoryKey.objects.filter(key__in=keys).values_list("key", "article").query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+            plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+            assert "story_key_idx" in plan and "SCAN" not in plan, plan
+        else:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + sql, params)
+            plan = " ".join(row[0] for row in cursor.fetchall())
+            assert "story_key_idx" in plan, plan
+
+
+def test_similarity_is_symmetric_and_tells_the_place_apart():
+    croydon = [features_of(title, excerpt, "") for _, title, excerpt, _ in CROYDON]
+    stratford = features_of(*STRATFORD_SAME_DAY[1:3], "")
+    for a in croydon:
+        assert similarity(a, stratford) == pytest.approx(similarity(stratford, a))
+        assert not same_event(a, stratford, hours_apart=5)
+    assert same_event(croydon[0], croydon[1], hours_apart=3)
+    assert not same_event(croydon[0], croydon[0], hours_apart=24 * 40)  # weeks apart: another event
