@@ -398,6 +398,7 @@ FOLLOW_CLAUSES = [
 FOLLOW_VERBS = ["said", "warned", "argued", "noted", "suggested", "insisted"]
 NUMBER_WORDS = "zero one two three four five six seven eight nine ten eleven twelve".split()
 WEEKDAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
+START = datetime(2024, 1, 1, tzinfo=UTC)
 SIZE_WEIGHTS = [26, 20, 15, 9, 7, 5, 4, 4, 3, 3, 2, 2]  # articles per event, 1..12: many small, some 8+
 MEAN_ARTICLES_PER_EVENT = sum((size + 1) * weight for size, weight in enumerate(SIZE_WEIGHTS)) / sum(SIZE_WEIGHTS)
 PROVIDERS = sorted(
@@ -542,7 +543,7 @@ def generate(
     events: int,
     *,
     per_day: float = 600,
-    start: datetime = datetime(2024, 1, 1, tzinfo=UTC),
+    start: datetime = START,
     hard_negative_share: float = 0.25,
 ) -> list[Event]:
     """`events` labelled events (hard negatives included), spread evenly over events / per_day days
