@@ -67,7 +67,10 @@ class Scratch:
             self.env["DATABASE_URL"] = self.database_url
         else:
             self.env["DATABASE_URL"] = f"sqlite:///{self.directory / f'stories{self.count}.sqlite3'}"
-        subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=self.project, env=self.env, check=True)
+        command = [sys.executable, "manage.py", "migrate", "-v", "0"]
+        migrated = subprocess.run(command, cwd=self.project, env=self.env, capture_output=True, text=True)
+        if migrated.returncode:
+            raise SystemExit(f"story_bench: migrate failed in {self.project}:\n{migrated.stderr[-2000:]}")
         if not self.checked:
             self._require_stories()
             self.checked = True
@@ -127,9 +130,12 @@ def load_average() -> str:
 
 def procedural(seed: int, articles: int, per_day: float = PER_DAY, **options) -> list[corpus.Event]:
     """Generated events holding exactly `articles` articles (the last events trimmed)."""
-    events = corpus.generate(
-        seed, max(1, round(articles / corpus.MEAN_ARTICLES_PER_EVENT * 1.1)), per_day=per_day, **options
-    )
+    count = max(1, round(articles / corpus.MEAN_ARTICLES_PER_EVENT))
+    while True:
+        events = corpus.generate(seed, count, per_day=per_day, **options)
+        if sum(len(event.articles) for event in events) >= articles:
+            break
+        count = round(count * 1.2) + 1
     kept, total = [], 0
     for event in events:
         if total >= articles:
