@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -27,6 +27,8 @@ from .features import Features, candidate_keys, lookup_keys, same_event
 from .models import Story, StoryKey
 
 STARTED, JOINED, STAYED = "started", "joined", "stayed"
+# The most articles one article is compared with.
+CANDIDATES = 40
 
 
 @dataclass(frozen=True)
@@ -124,7 +126,13 @@ def _links(moving, features, rows) -> tuple[dict[int, list[tuple[float, int]]], 
         wanted[pk] = set(keys)
     for key, article in select_rows(StoryKey, ("key", "article"), "key", sorted(set().union(*wanted.values()))):
         by_key[key].append(article)
-    candidate_ids = {other for pk in moving for key in wanted[pk] for other in by_key.get(key, ())}
+    # Each article is compared with the few that share most of its key words (the latest first on a tie):
+    # a day with thousands of look-alike articles costs no more than one with a few.
+    nearest: dict[int, list[int]] = {}
+    for pk in moving:
+        shared = Counter(other for key in wanted[pk] for other in by_key.get(key, ()) if other != pk)
+        nearest[pk] = [other for other, _ in sorted(shared.items(), key=lambda item: (-item[1], -item[0]))[:CANDIDATES]]
+    candidate_ids = {other for pk in moving for other in nearest[pk]}
     others = {
         pk: {"story": story, "placed": bool(placed), "when": _when(date, imported), "features": Features.decode(stored)}
         for pk, story, placed, date, imported, stored in select_rows(
@@ -138,7 +146,7 @@ def _links(moving, features, rows) -> tuple[dict[int, list[tuple[float, int]]], 
     for pk in moving:
         mine = features[pk]
         found = []
-        for other in sorted({o for key in wanted[pk] for o in by_key.get(key, ())} - {pk}):
+        for other in sorted(nearest[pk]):
             candidate = others.get(other)
             if candidate is None:
                 continue

@@ -44,7 +44,7 @@ def seed_front_matter(path: Path) -> dict:
 
 def catalogue_snapshot(*, timestamps: bool = True, editor_marks: bool = True) -> dict:
     """Everything the catalogue holds about its articles, comparable across databases (no row ids)."""
-    skipped = {"id", "provider"}
+    skipped = {"id", "provider", "story"}
     if not timestamps:
         skipped |= {"imported_at", "first_imported_at"}
     if not editor_marks:
@@ -77,6 +77,12 @@ def catalogue_snapshot(*, timestamps: bool = True, editor_marks: bool = True) ->
             for link in article.related_links.all()
         ]
         articles[article.source_key] = row
+    # A story by its members (its id and slug say when and from what it was first made).
+    members: dict = {}
+    for source_key, story in Article.objects.values_list("source_key", "story_id"):
+        members.setdefault(story, []).append(source_key)
+    for source_key, story in Article.objects.values_list("source_key", "story_id"):
+        articles[source_key]["story"] = sorted(members[story]) if story else None
     return {
         "articles": articles,
         "providers": list(
