@@ -59,7 +59,7 @@ class MergeForm(forms.Form):
 
 @admin.register(Story)
 class StoryAdmin(ValidatedChangeListMixin, CappedCountAdminMixin, admin.ModelAdmin):
-    list_display = ["headline_column", "size", "provider_count", "time_span", "lead_column", "published_size"]
+    list_display = ["headline_column", "size", "providers", "time_span", "lead_column", "published"]
     list_display_links = ["headline_column"]
     list_filter = [StoryTopicFilter, ("last_seen_at", admin.DateFieldListFilter)]
     list_select_related = ["lead", "lead__provider"]
@@ -134,6 +134,14 @@ class StoryAdmin(ValidatedChangeListMixin, CappedCountAdminMixin, admin.ModelAdm
     def headline_column(self, story):
         return story.headline or story.slug
 
+    @admin.display(description="providers")
+    def providers(self, story):
+        return story.provider_count
+
+    @admin.display(description="published")
+    def published(self, story):
+        return story.published_size
+
     @admin.display(description="time span", ordering="last_seen_at")
     def time_span(self, story):
         if not story.first_seen_at:
@@ -195,8 +203,9 @@ class StoryAdmin(ValidatedChangeListMixin, CappedCountAdminMixin, admin.ModelAdm
             return HttpResponseRedirect(reverse("admin:articles_story_changelist"))
         form = StoryOperationForm(request.POST)
         if not form.is_valid():
-            for error in form.errors.get("__all__", []) or ["That request was not understood; reload the page."]:
-                self.message_user(request, error, messages.ERROR)
+            for field, errors in form.errors.items():
+                for error in errors:
+                    self.message_user(request, error if field == "__all__" else f"{field}: {error}", messages.ERROR)
             return HttpResponseRedirect(_change_url(story.pk))
         try:
             message = self._curate(request, story, form.cleaned_data)

@@ -310,9 +310,12 @@ def test_nonsense_posted_to_the_page_is_a_message(editor_client):
     story = story_with(2)
 
     response = curate(editor_client, story, operation="set_lead", article="not-a-number")
-
     assert response.status_code == 302
-    assert messages_of(editor_client.get(response.url))
+    assert any(message.startswith("article:") for message in messages_of(editor_client.get(response.url)))
+
+    response = curate(editor_client, story, operation="headline", headline="x" * 501)
+    assert any("500 characters" in message for message in messages_of(editor_client.get(response.url)))
+    assert Story.objects.get(pk=story.pk).headline == story.headline
 
 
 # --- Who may act ------------------------------------------------------------------------------
