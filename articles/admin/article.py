@@ -369,8 +369,14 @@ class ArticleAdmin(PublicEditMixin, ValidatedChangeListMixin, CappedCountAdminMi
             return ""
         url = reverse("admin:articles_story_change", args=[article.story_id])
         size = article.story.size
-        label = "alone" if size <= 1 else f"{formats.number_format(size, force_grouping=True)} articles"
-        return format_html('<a href="{}" class="nd-story-size">{}</a>', url, label)
+        # Just the number: the list's columns already take a 1366 px screen's width.
+        label = "alone in its story" if size <= 1 else f"{size} articles in its story"
+        return format_html(
+            '<a href="{}" class="nd-story-size" title="{}">{}</a>',
+            url,
+            label,
+            formats.number_format(size, force_grouping=True),
+        )
 
     @admin.display(description="image")
     def thumbnail(self, article):
