@@ -1,5 +1,6 @@
-"""The list filters: the article list's (publication, quality band, review, provider, topic) and the audit trail's
-users. The provider and topic filters list only what matches a search, never a whole table."""
+"""The list filters: the article list's (publication, quality band, review, provider, topic, story), the story
+list's topic and the audit trail's users. The provider and topic filters list only what matches a search, never a
+whole table."""
 
 from __future__ import annotations
 
@@ -189,3 +190,29 @@ class StaffUserFilter(admin.RelatedFieldListFilter):
             (user.pk, str(user))
             for user in get_user_model()._default_manager.filter(is_staff=True).order_by("username")
         ]
+
+
+class StoryTopicFilter(TopicFilter):
+    """Stories with at least one article in the topic."""
+
+    def filter_articles(self, queryset, pk):
+        # EXISTS, not a join: a story with many articles in the topic is still one row.
+        return queryset.filter(Exists(TaggedTopic.objects.filter(content_object__story=OuterRef("pk"), tag_id=pk)))
+
+
+class StoryCompanyFilter(admin.SimpleListFilter):
+    """Articles whose story has others in it, or that stand alone."""
+
+    title = "story"
+    parameter_name = "in_story"
+
+    def lookups(self, request, model_admin):
+        return [("others", "In a story with others"), ("alone", "Alone")]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "others":
+                return queryset.filter(story__size__gt=1)
+            case "alone":
+                return queryset.filter(Q(story__isnull=True) | Q(story__size__lte=1))
+        return queryset
