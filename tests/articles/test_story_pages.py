@@ -214,6 +214,9 @@ def test_home_walks_the_newest_first_index_with_the_lead_condition(client):
             cursor.execute("EXPLAIN " + listing)
         else:
             cursor.execute("EXPLAIN QUERY PLAN " + listing)
-        plan = " ".join(str(row) for row in cursor.fetchall())
+        lines = [str(row[-1]) for row in cursor.fetchall()]
+    plan = " ".join(lines)
     assert "article_listing_order_idx" in plan or "article_published_date_idx" in plan, plan
-    assert "TEMP B-TREE" not in plan.upper() and "Sort  (" not in plan, plan
+    # PostgreSQL's incremental sort only orders the ties of one date by id as the walk reaches them.
+    full_sorts = [line for line in lines if line.strip().removeprefix("->").strip().startswith("Sort  (")]
+    assert not full_sorts and "TEMP B-TREE" not in plan.upper(), plan
