@@ -1,4 +1,4 @@
-"""RSS 2.0, Atom and JSON Feed 1.1 of the published catalogue, for the whole site, a topic or a provider.
+"""RSS 2.0, Atom and JSON Feed 1.1 of the published catalogue, for the whole site, a topic, a provider or a story.
 
 Titles and excerpts are pipeline text: in RSS they are HTML-escaped before the XML layer
 (readers render both as HTML); Atom titles are plain text and its summaries HTML.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -18,17 +18,19 @@ from django.views.decorators.http import require_safe
 from providers.models import Provider
 
 from .conditional import respond_if_modified
-from .models import Article, Topic
+from .models import Article, Story, Topic
 from .templatetags.public_site import http_url, render_markdown, site_url_of
 
 SITE_NAME = "Newsdesk"
 
 
 class Channel:
-    """What a feed is about: the whole catalogue, one topic or one provider."""
+    """What a feed is about: the whole catalogue, one topic, one provider or one story."""
 
-    def __init__(self, request, *, topic: Topic | None = None, provider: Provider | None = None):
-        self.request, self.topic, self.provider = request, topic, provider
+    def __init__(
+        self, request, *, topic: Topic | None = None, provider: Provider | None = None, story: Story | None = None
+    ):
+        self.request, self.topic, self.provider, self.story = request, topic, provider, story
         self._articles: list[Article] | None = None
 
     @property
@@ -37,6 +39,8 @@ class Channel:
             return f"{SITE_NAME}: {self.topic.name}"
         if self.provider:
             return f"{SITE_NAME}: {self.provider.name}"
+        if self.story:
+            return f"{SITE_NAME}: {self.story.headline or self.story.slug}"
         return f"{SITE_NAME}: latest news"
 
     @property
@@ -45,6 +49,8 @@ class Channel:
             return f"The latest published articles about {self.topic.name}."
         if self.provider:
             return f"The latest published articles from {self.provider.name}."
+        if self.story:
+            return f"Every provider's coverage of “{self.story.headline or self.story.slug}”."
         return "The latest articles published by the Newsdesk editors."
 
     @property
@@ -53,6 +59,8 @@ class Channel:
             return self.topic.get_absolute_url()
         if self.provider:
             return self.provider.get_absolute_url()
+        if self.story:
+            return self.story.get_absolute_url()
         return reverse("articles:home")
 
     def feed_url(self, name: str) -> str:
@@ -60,6 +68,8 @@ class Channel:
             return reverse(f"articles:topic_feed_{name}", kwargs={"slug": self.topic.slug})
         if self.provider:
             return reverse(f"articles:provider_feed_{name}", kwargs={"slug": self.provider.slug})
+        if self.story:
+            return reverse(f"articles:story_feed_{name}", kwargs={"slug": self.story.slug})
         return reverse(f"articles:feed_{name}")
 
     def articles(self) -> list[Article]:
@@ -70,6 +80,8 @@ class Channel:
                 articles = articles.for_topic(self.topic)
             if self.provider:
                 articles = articles.for_provider(self.provider)
+            if self.story:
+                articles = articles.filter(story=self.story)
             self._articles = list(articles.for_listing()[: settings.NEWSDESK_FEED_ITEMS])
             for article in self._articles:
                 article.page_url = self.request.build_absolute_uri(article.get_absolute_url())
@@ -191,6 +203,8 @@ def _channel_view(name: str, lookup=None):
     @require_safe
     def view(request, slug=None):
         channel = lookup(request, slug) if lookup else Channel(request)
+        if isinstance(channel, HttpResponsePermanentRedirect):
+            return channel
         return respond_if_modified(request, lambda: render_feed(request, channel=channel))
 
     view.__name__ = view.__qualname__ = f"{lookup.__name__ if lookup else 'latest'}_{name}_feed"
@@ -205,6 +219,15 @@ def _provider_channel(request, slug: str) -> Channel:
     return _public_channel(Channel(request, provider=get_object_or_404(Provider, slug=slug)))
 
 
+def _story_channel(request, slug: str) -> Channel | HttpResponsePermanentRedirect:
+    """A merged story's feeds lead to the survivor's, as its page does."""
+    story = get_object_or_404(Story, slug=slug)
+    if story.merged_into_id:
+        survivor = get_object_or_404(Story, pk=story.merged_into_id)
+        return HttpResponsePermanentRedirect(request.path.replace(f"/{story.slug}/", f"/{survivor.slug}/", 1))
+    return _public_channel(Channel(request, story=story))
+
+
 def _public_channel(channel: Channel) -> Channel:
     # Checked before the conditional response, as on the pages: no feed for what only unpublished articles have.
     if not channel.articles():
@@ -217,3 +240,4 @@ topic_rss, topic_atom, topic_json = (_channel_view(name, _topic_channel) for nam
 provider_rss, provider_atom, provider_json = (
     _channel_view(name, _provider_channel) for name in ("rss", "atom", "json")
 )
+story_rss, story_atom, story_json = (_channel_view(name, _story_channel) for name in ("rss", "atom", "json"))

@@ -24,13 +24,21 @@ import django_filters as filters
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from providers.models import Provider
 
-from .models import Article, TaggedTopic, clean_search_query, ordering_for
+from .models import (
+    STORIES_LARGEST_FIRST,
+    STORIES_NEWEST_FIRST,
+    Article,
+    Story,
+    TaggedTopic,
+    clean_search_query,
+    ordering_for,
+)
 from .permissions import can_view_unpublished
 
 ORDERING_FIELDS = ("published_at", "quality", "heat", "title")
@@ -277,6 +285,12 @@ class ArticleFilterSet(filters.FilterSet):
         max_length=50,
         help_text="Only articles of this type, exactly as given by the source (e.g. `article`).",
     )
+    story = MultipleValueFilter(
+        method="filter_story",
+        expected="a story slug (letters, digits, - and _)",
+        help_text="Story slug (`story.slug` of an article); repeat the parameter (or separate slugs with commas) "
+        "to match the articles of any of the stories.",
+    )
     q = SearchFilter(
         method="filter_search",
         max_length=MAX_QUERY_LENGTH,
@@ -331,8 +345,86 @@ class ArticleFilterSet(filters.FilterSet):
         providers = Provider.objects.filter(Q(slug__in=lowered) | Q(domain__in=domains)).values("pk")
         return queryset.filter(provider__in=providers)
 
+    def filter_story(self, queryset, name, value: list[str]):
+        if not value:
+            return queryset
+        return queryset.filter(story__in=Story.objects.filter(slug__in=value).values("pk"))
+
     def filter_search(self, queryset, name, value: str):
         return queryset.search(value) if value else queryset  # value is cleaned: blank means no search
 
     def filter_ordering(self, queryset, name, value: str):
         return queryset.order_by(*ordering_expressions(value)) if value else queryset
+
+
+STORY_ORDERINGS = {"newest": "newest first (by the latest published article; undated last)", "largest": "largest first"}
+
+
+class StoryFilterSet(filters.FilterSet):
+    """How the API's stories are filtered and ordered; sizes are the caller's (published ones for readers)."""
+
+    topic = MultipleValueFilter(
+        method="filter_topic",
+        expected="a topic slug (letters, digits, - and _)",
+        help_text="Topic slug; repeat the parameter (or separate slugs with commas) for stories with an article "
+        "you can see about any of the topics.",
+    )
+    since = DateTimeFilter(
+        field_name="last_published_at",
+        lookup_expr="gte",
+        help_text="Only stories whose latest published article is dated at or after this ISO 8601 date-time or "
+        "date (`2024-01-31` = midnight UTC; no zone = UTC).",
+    )
+    until = DateTimeFilter(
+        field_name="last_published_at",
+        lookup_expr="lt",
+        help_text="Only stories whose latest published article is dated strictly before this ISO 8601 date-time "
+        "or date.",
+    )
+    min_size = IntegerFilter(
+        method="filter_min_size",
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="Only stories of at least this many articles you can see (published ones, or all for editors).",
+    )
+    ordering = filters.ChoiceFilter(
+        method="filter_ordering",
+        choices=list(STORY_ORDERINGS.items()),
+        empty_label=None,
+        help_text="`newest` (default): by the latest published article's date, undated last; `largest`: most "
+        "articles first. Ties are broken by id.",
+    )
+
+    class Meta:
+        model = Story
+        fields: list[str] = []
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        self.for_editor = can_view_unpublished(getattr(request, "user", None))
+
+    def filter_topic(self, queryset, name, value: list[str]):
+        if not value:
+            return queryset
+        articles = Article.objects.all() if self.for_editor else Article.objects.published()
+        about = articles.filter(story=OuterRef("pk"), tagged_topics__tag__slug__in=value)
+        return queryset.filter(Exists(about))
+
+    def filter_min_size(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(**{f"{story_size_field(self.for_editor)}__gte": value})
+
+    def filter_ordering(self, queryset, name, value: str):
+        return queryset.order_by(*story_ordering(value, editor=self.for_editor)) if value else queryset
+
+
+def story_size_field(editor: bool) -> str:
+    return "size" if editor else "published_size"
+
+
+def story_ordering(name: str, *, editor: bool) -> tuple:
+    """ORDER BY terms of a story ordering; editors' largest counts unpublished articles, as their sizes do."""
+    if name == "largest":
+        return (F("size").desc(), F("id").desc()) if editor else STORIES_LARGEST_FIRST
+    return STORIES_NEWEST_FIRST

@@ -73,6 +73,7 @@ COLUMNS = {
     "is_published": ("is_published",),
     "provider": ("provider__name", "provider__domain", "provider__slug"),
     "links": ("slug", "is_published"),
+    "story": ("story__slug", "story__size", "story__published_size"),
     "extra": ("extra",),
 }
 

@@ -20,11 +20,13 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..models import Article
+from ..models import Article, Story
 from .rows import in_order, parse_datetime_value
 
 HTTP_URL = r"^https?://[^\s/$.?#][^\s]*$"
 SLUG_PLACEHOLDER = "__article_slug__"
+STORY_SLUG_PLACEHOLDER = "__story_slug__"
+STORY_MEMBERS = 100  # a story's articles shown in its representation; ``?story=`` pages through more
 EDITOR_FIELDS = ("extra",)
 PUBLIC_FIELDS = (
     "id",
@@ -45,6 +47,7 @@ PUBLIC_FIELDS = (
     "images",
     "related",
     "links",
+    "story",
 )
 
 
@@ -127,6 +130,23 @@ class ArticleLinksSerializer(serializers.Serializer):
     )
 
 
+class StoryLinksSerializer(serializers.Serializer):
+    self = serializers.URLField(read_only=True, help_text="The story in the API.")
+    html = serializers.URLField(
+        read_only=True,
+        allow_null=True,
+        help_text="The story's public page (full coverage); null while none of its articles is published.",
+    )
+
+
+class ArticleStorySerializer(serializers.Serializer):
+    slug = serializers.SlugField(read_only=True, help_text="Identifies the story in `/api/v1/stories/{slug}/`.")
+    size = serializers.IntegerField(
+        read_only=True, help_text="How many of its articles you can see: published ones, or all of them for editors."
+    )
+    links = StoryLinksSerializer(read_only=True, help_text="Where to find the story.")
+
+
 class ArticleSerializer(serializers.Serializer):
     """An article of the catalogue. With `fields=`, only the chosen fields are present."""
 
@@ -166,6 +186,9 @@ class ArticleSerializer(serializers.Serializer):
         many=True, required=False, help_text="Related articles found by the pipeline, in the source's order."
     )
     links = ArticleLinksSerializer(required=False, help_text="Where to find this article.")
+    story = ArticleStorySerializer(
+        required=False, allow_null=True, help_text="The story it reports, with every provider's coverage of it."
+    )
     extra = serializers.DictField(
         required=False,
         help_text="Editors only: source keys this version does not know, verbatim (absent for other callers).",
@@ -188,7 +211,23 @@ class ArticleSerializer(serializers.Serializer):
         root = request.build_absolute_uri("/")[:-1]
         api_path, page_path = article_paths(get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
         api_address, page_address = root + api_path, root + page_path
+        story_api_path, story_page_path = story_paths(get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+        story_api_address, story_page_address = root + story_api_path, root + story_page_path
         editor = self.editor
+
+        def story(row):
+            slug = row["story__slug"]
+            if slug is None:
+                return None
+            published_size = row["story__published_size"]
+            return {
+                "slug": slug,
+                "size": row["story__size"] if editor else published_size,
+                "links": {
+                    "self": story_api_address.replace(STORY_SLUG_PLACEHOLDER, slug),
+                    "html": story_page_address.replace(STORY_SLUG_PLACEHOLDER, slug) if published_size else None,
+                },
+            }
 
         # The members of each nested item, in rows.NESTED_ITEMS order.
         def related(
@@ -243,6 +282,7 @@ class ArticleSerializer(serializers.Serializer):
                 "self": api_address.replace(SLUG_PLACEHOLDER, row["slug"]),
                 "html": page_address.replace(SLUG_PLACEHOLDER, row["slug"]) if row["is_published"] else None,
             },
+            "story": story,
             "extra": itemgetter("extra"),
         }
         return [(name, getters[name]) for name in self.selected]
@@ -258,6 +298,83 @@ def article_paths(script_prefix: str, urlconf) -> tuple[str, str]:
     return (
         reverse("api:v1:article-detail", kwargs={"slug": SLUG_PLACEHOLDER}, urlconf=urlconf),
         Article(slug=SLUG_PLACEHOLDER).get_absolute_url(),
+    )
+
+
+@lru_cache(maxsize=8)
+def story_paths(script_prefix: str, urlconf) -> tuple[str, str]:
+    """A story's API path and public page path, with ``STORY_SLUG_PLACEHOLDER`` for its slug."""
+    return (
+        reverse("api:v1:story-detail", kwargs={"slug": STORY_SLUG_PLACEHOLDER}, urlconf=urlconf),
+        Story(slug=STORY_SLUG_PLACEHOLDER).get_absolute_url(),
+    )
+
+
+class StoryLinksFullSerializer(StoryLinksSerializer):
+    articles = serializers.URLField(read_only=True, help_text="Its articles in the API (`?story=`), pages of them.")
+
+
+class StorySerializer(serializers.Serializer):
+    """A story: the articles of every provider that report one event."""
+
+    slug = serializers.SlugField(read_only=True, help_text="Identifies the story in `/api/v1/stories/{slug}/`.")
+    headline = serializers.CharField(read_only=True, help_text="Its lead's title, unless an editor chose one.")
+    size = serializers.IntegerField(
+        read_only=True, help_text="How many of its articles you can see: published ones, or all of them for editors."
+    )
+    provider_count = serializers.IntegerField(read_only=True, help_text="Providers of its published articles.")
+    lead = serializers.SlugField(
+        read_only=True,
+        allow_null=True,
+        help_text="The slug of the article that stands for it in listings, when you can see it; otherwise null.",
+    )
+    first_seen_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="Its earliest article's source date (UTC), when known."
+    )
+    last_seen_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="Its latest article's source date (UTC), when known."
+    )
+    last_published_at = serializers.DateTimeField(
+        read_only=True,
+        allow_null=True,
+        help_text="Its latest published article's source date (UTC): the default order, and `since`/`until`.",
+    )
+    links = StoryLinksFullSerializer(read_only=True, help_text="Where to find the story and its articles.")
+
+    def __init__(self, *args, editor: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.editor = editor
+
+    def to_representation(self, story: Story) -> dict:
+        request = self.context["request"]
+        api_path, page_path = story_paths(get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+        lead = getattr(story, "lead_slug", None)
+        lead_visible = self.editor or getattr(story, "lead_is_published", False)
+        return {
+            "slug": story.slug,
+            "headline": story.headline,
+            "size": story.size if self.editor else story.published_size,
+            "provider_count": story.provider_count,
+            "lead": lead if lead and lead_visible else None,
+            "first_seen_at": iso_datetime(story.first_seen_at),
+            "last_seen_at": iso_datetime(story.last_seen_at),
+            "last_published_at": iso_datetime(story.last_published_at),
+            "links": {
+                "self": request.build_absolute_uri(api_path.replace(STORY_SLUG_PLACEHOLDER, story.slug)),
+                "html": request.build_absolute_uri(page_path.replace(STORY_SLUG_PLACEHOLDER, story.slug))
+                if story.published_size
+                else None,
+                "articles": request.build_absolute_uri(reverse("api:v1:article-list") + f"?story={story.slug}"),
+            },
+        }
+
+
+class StoryDetailSerializer(StorySerializer):
+    articles = ArticleSerializer(
+        many=True,
+        read_only=True,
+        help_text=f"Its articles you can see, newest first: at most {STORY_MEMBERS}; "
+        "`links.articles` pages through them all.",
     )
 
 

@@ -1,4 +1,5 @@
-"""Articles, topics and providers in the REST API (``/api/v1/articles/``, ``/topics/``, ``/providers/``).
+"""Articles, stories, topics and providers in the REST API (``/api/v1/articles/``, ``/stories/``, ``/topics/``,
+``/providers/``).
 
 Who sees what is decided by ``Article.objects.visible_to()`` (``get_queryset()``) and, for the
 rows the article list and detail read, ``visible_articles()`` from ``CallerScopeMixin.for_editor``:
@@ -18,7 +19,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
@@ -32,10 +33,10 @@ from newsdesk.api.schema import conditional_get_parameters, error_responses, not
 from newsdesk.api.support import ConditionalGetMixin, requested_fields
 from providers.models import Provider
 
-from ..filters import ORDERING_FIELDS, ArticleFilterSet
+from ..filters import ORDERING_FIELDS, ArticleFilterSet, StoryFilterSet, story_ordering
 from ..ingest.load import REJECTED, UpdateRefused
 from ..ingest.single import import_mapping
-from ..models import Article, EditorialChange, Topic
+from ..models import NEWEST_FIRST, Article, EditorialChange, Story, Topic
 from ..permissions import CONTENT_UPDATE_PERMISSION, can_update_content, can_view_unpublished
 from ..services import article_publish, article_set_quality, article_unpublish
 from .permissions import ArticlePermissions
@@ -43,11 +44,14 @@ from .rows import article_values, decode_nested
 from .serializers import (
     EDITOR_FIELDS,
     PUBLIC_FIELDS,
+    STORY_MEMBERS,
     ArticleCurationSerializer,
     ArticleIngestSerializer,
     ArticleSerializer,
     IngestResultSerializer,
     ProviderSerializer,
+    StoryDetailSerializer,
+    StorySerializer,
     TopicSerializer,
     fields_for,
 )
@@ -347,3 +351,79 @@ class ProviderViewSet(BySlugViewSet):
 
     def get_queryset(self):
         return visible_providers(editor=self.for_editor).order_by("name", "pk")
+
+
+STORY_SLUG = OpenApiParameter("slug", str, OpenApiParameter.PATH, description="The story's slug.")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List stories",
+        description="Stories (the articles of every provider that report one event), newest first by default, one "
+        "page at a time (follow `next`). Anonymous callers and non-editors see stories with a published article "
+        "only, sized and dated by their published articles. Merged stories are not listed: their slugs answer "
+        "with the story they were merged into.",
+        parameters=conditional_get_parameters(),
+        responses={
+            200: StorySerializer(many=True),
+            304: not_modified_response(),
+            **error_responses(400, 401, 406, 429),
+        },
+    ),
+    retrieve=extend_schema(
+        summary="Get a story",
+        description="One story by slug, with its articles you can see (newest first). A story without a published "
+        "article is a 404 for callers who are not editors; a merged story's slug gives the story it was merged into.",
+        parameters=[STORY_SLUG, *conditional_get_parameters()],
+        responses={200: StoryDetailSerializer, 304: not_modified_response(), **error_responses(401, 404, 406, 429)},
+    ),
+)
+class StoryViewSet(
+    CallerScopeMixin, ConditionalGetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    lookup_field = "slug"
+    lookup_value_regex = r"[-\w]+"
+    serializer_class = StorySerializer
+    filterset_class = StoryFilterSet
+
+    def get_queryset(self):
+        lead = Article.objects.filter(pk=OuterRef("lead_id"))
+        stories = Story.objects.visible_to(self.request.user).annotate(
+            lead_slug=Subquery(lead.values("slug")), lead_is_published=Subquery(lead.values("is_published"))
+        )
+        return stories.order_by(*story_ordering("newest", editor=self.for_editor))
+
+    def get_serializer(self, *args, **kwargs):
+        kwargs.setdefault("context", self.get_serializer_context())
+        return self.get_serializer_class()(*args, editor=self.for_editor, **kwargs)
+
+    def list(self, request, *args, **kwargs):
+        stories = self.filter_queryset(self.get_queryset().filter(merged_into__isnull=True))
+        page = self.paginate_queryset(stories)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        story = self._survivor(kwargs[self.lookup_field])
+        representation = StorySerializer(story, editor=self.for_editor, context=self.get_serializer_context()).data
+        fields = fields_for(editor=self.for_editor)
+        rows = list(
+            article_rows(editor=self.for_editor, fields=fields)
+            .filter(story=story)
+            .order_by(*NEWEST_FIRST)[:STORY_MEMBERS]
+        )
+        serializer = ArticleSerializer(fields=fields, editor=self.for_editor, context=self.get_serializer_context())
+        representation["articles"] = [serializer.to_representation(row) for row in decode_nested(rows)]
+        return Response(representation)
+
+    def _survivor(self, slug: str) -> Story:
+        """The story of ``slug``, or the one it was merged into (the services keep that one hop)."""
+        story = self.get_queryset().filter(slug=slug).first()
+        if story is None:
+            merged = Story.objects.filter(slug=slug, merged_into__isnull=False).values("merged_into").first()
+            if merged:
+                story = self.get_queryset().filter(pk=merged["merged_into"], merged_into__isnull=True).first()
+        elif story.merged_into_id:
+            story = self.get_queryset().filter(pk=story.merged_into_id, merged_into__isnull=True).first()
+        if story is None:
+            raise Http404
+        return story

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
-from articles.api.views import ArticleViewSet, ProviderViewSet, TopicViewSet
+from articles.api.views import ArticleViewSet, ProviderViewSet, StoryViewSet, TopicViewSet
 from newsdesk.api.schema import conditional_get_parameters, error_responses, not_modified_response
 from newsdesk.api.support import ConditionalGetMixin
 
@@ -21,11 +21,13 @@ app_name = "api"
 router = SimpleRouter()
 router.register("articles", ArticleViewSet, basename="article")
 router.register("providers", ProviderViewSet, basename="provider")
+router.register("stories", StoryViewSet, basename="story")
 router.register("topics", TopicViewSet, basename="topic")
 
 ROOT_LINKS = {
     "articles": ("api:v1:article-list", "The catalogue's articles."),
     "providers": ("api:v1:provider-list", "Publishers, with article counts."),
+    "stories": ("api:v1:story-list", "Stories: every provider's articles about one event."),
     "topics": ("api:v1:topic-list", "Topics, with article counts."),
     "schema": ("api:v1:schema", "This API's OpenAPI 3 schema."),
     "docs": ("api:v1:docs", "Interactive documentation."),

@@ -76,6 +76,7 @@ def test_the_article_list_documents_every_filter_and_the_pagination(schema):
         "heat_min",
         "category",
         "type",
+        "story",
         "q",
         "is_published",
         "ordering",
@@ -111,6 +112,7 @@ def test_the_article_schema_has_the_documented_fields_and_never_secured(schema):
         "images",
         "related",
         "links",
+        "story",
         "extra",
     ]
     # Only the ingest body mentions it: it is accepted, kept, and never returned.
@@ -171,3 +173,13 @@ def test_the_docs_pages_inline_style_is_allowed_by_its_hash_only(db):
 def test_the_ingest_body_documents_its_required_title(schema, db):
     # What the parser requires is what the schema says (the URL key is one of two, said in prose).
     assert schema["components"]["schemas"]["ArticleIngestRequest"]["required"] == ["title"]
+
+
+def test_the_story_endpoints_are_documented_with_their_filters(schema):
+    listing = schema["paths"]["/api/v1/stories/"]["get"]
+    assert {"topic", "since", "until", "min_size", "ordering", "cursor", "page_size"} <= {
+        parameter["name"] for parameter in listing["parameters"]
+    }
+    assert "/api/v1/stories/{slug}/" in schema["paths"]
+    assert "articles" in schema["components"]["schemas"]["StoryDetail"]["properties"]
+    assert set(schema["components"]["schemas"]["ArticleStory"]["properties"]) == {"slug", "size", "links"}
