@@ -16,7 +16,8 @@ def public_order_undated_last(apps, schema_editor):
 
 
 def stories_of_one(apps, schema_editor):
-    """Each article already stored becomes a story of one, named after it (set-based: two statements)."""
+    """Each article already stored becomes a story of one (set-based: two statements); its address names
+    no article's words, as a story founded by an unpublished article must not show its title."""
     connection = schema_editor.connection
     now = "CURRENT_TIMESTAMP"
     with connection.cursor() as cursor:
@@ -24,7 +25,7 @@ def stories_of_one(apps, schema_editor):
             "INSERT INTO articles_story (slug, headline, headline_set_by_editor, lead_id, lead_set_by_editor,"
             " edited_by_editor, size, published_size, provider_count, first_seen_at, last_seen_at,"
             " last_published_at, created_at, updated_at)"
-            " SELECT slug, title, %s, id, %s, %s, 1, CASE WHEN is_published THEN 1 ELSE 0 END,"
+            " SELECT 'story-' || CAST(id AS TEXT), title, %s, id, %s, %s, 1, CASE WHEN is_published THEN 1 ELSE 0 END,"
             " CASE WHEN is_published AND provider_id IS NOT NULL THEN 1 ELSE 0 END, published_at, published_at,"
             f" CASE WHEN is_published THEN published_at END, {now}, {now} FROM articles_article",
             [False, False, False],

@@ -18,8 +18,8 @@ from django.db import router, transaction
 
 from newsdesk.caching import catalogue_changed
 
-from ..models import Article, EditorialChange, Story
-from ..stories.placement import stories_refresh
+from ..models import Article, EditorialChange, PublicEdit, Story
+from ..stories.placement import new_story_slugs, stories_refresh
 from .editorial import EditorialResult, _articles_set_field, _real_user
 
 editorial_log = logging.getLogger("newsdesk.editorial")
@@ -37,6 +37,8 @@ def stories_merge(*, stories: list[Story], into: Story, user=None, via: str = Ed
         others = [_current(story) for story in stories if story.pk != into.pk]
         if not others:
             raise StaleStory("Choose at least one other story to merge into this one.")
+        involved = [target.pk, *(story.pk for story in others)]
+        was_public = _any_public(involved)
         moving = list(Article.objects.select_for_update().filter(story__in=others).values_list("pk", "story__slug"))
         Article.objects.filter(pk__in=[pk for pk, _ in moving]).update(story=target)
         Story.objects.filter(pk__in=[story.pk for story in others]).update(merged_into=target, lead=None)
@@ -48,7 +50,8 @@ def stories_merge(*, stories: list[Story], into: Story, user=None, via: str = Ed
             via=via,
             summary=f"{len(others)} stories merged into {target.slug}",
         )
-        stories_refresh([target.pk, *(story.pk for story in others)])
+        stories_refresh(involved)
+        _public_pages_changed(was_public, involved)
     return len(moving)
 
 
@@ -71,9 +74,7 @@ def article_split_from_story(
         current = _locked_article(article, expected_story)
         if current.story_id and Story.objects.filter(pk=current.story_id, size__lte=1).exists():
             raise StaleStory(f"“{current.title}” is already alone in its story.")
-        from ..stories.placement import _free_slugs
-
-        [slug] = _free_slugs([current.slug])
+        [slug] = new_story_slugs(1)
         target = Story.objects.create(slug=slug, headline=current.title, lead=current, edited_by_editor=True)
         return _move(current, target, expected_story=None, user=user, via=via, locked=current)
 
@@ -84,7 +85,10 @@ def story_set_lead(*, story: Story, article: Article, user=None, via: str = Edit
         current = _current(story)
         if not Article.objects.filter(pk=article.pk, story=current).exists():
             raise StaleStory(f"“{article.title}” is no longer in this story; reload the page.")
+        if current.published_size and not Article.objects.filter(pk=article.pk, is_published=True).exists():
+            raise StaleStory(f"Publish “{article.title}” first: a story's lead is what readers see.")
         old_slug = Article.objects.filter(pk=current.lead_id).values_list("slug", flat=True).first()
+        was_public = _any_public([current.pk])
         Story.objects.filter(pk=current.pk).update(lead=article, lead_set_by_editor=True, edited_by_editor=True)
         _audit(
             [(article.pk, EditorialChange.Field.STORY_LEAD, old_slug, article.slug)],
@@ -93,6 +97,7 @@ def story_set_lead(*, story: Story, article: Article, user=None, via: str = Edit
             summary=f"lead of {current.slug} set",
         )
         stories_refresh([current.pk])
+        _public_pages_changed(was_public, [current.pk])
     current.refresh_from_db()
     return current
 
@@ -105,6 +110,7 @@ def story_set_headline(*, story: Story, headline: str, user=None, via: str = Edi
     db = router.db_for_write(Story)
     with transaction.atomic(using=db):
         current = _current(story)
+        was_public = _any_public([current.pk])
         Story.objects.filter(pk=current.pk).update(
             headline=headline or current.headline, headline_set_by_editor=bool(headline), edited_by_editor=True
         )
@@ -116,6 +122,7 @@ def story_set_headline(*, story: Story, headline: str, user=None, via: str = Edi
                 summary=f"headline of {current.slug} set",
             )
         stories_refresh([current.pk])
+        _public_pages_changed(was_public, [current.pk])
     current.refresh_from_db()
     return current
 
@@ -167,6 +174,8 @@ def _locked_article(article: Article, expected_story: Story | None) -> Article:
 def _move(article, target: Story, *, expected_story, user, via, locked=None) -> Story:
     current = locked or _locked_article(article, expected_story)
     old = Story.objects.filter(pk=current.story_id).first()
+    involved = [target.pk, *([old.pk] if old else [])]
+    was_public = _any_public(involved)
     if old and old.pk == target.pk:
         raise StaleStory(f"“{current.title}” is already in that story.")
     Article.objects.filter(pk=current.pk).update(story=target, story_placed_by_editor=True)
@@ -177,11 +186,23 @@ def _move(article, target: Story, *, expected_story, user, via, locked=None) -> 
         via=via,
         summary=f"article moved to {target.slug}",
     )
-    stories_refresh([target.pk, *([old.pk] if old else [])])
+    stories_refresh(involved)
+    _public_pages_changed(was_public, involved)
     if old and not Article.objects.filter(story=old).exists():
         Story.objects.filter(pk=old.pk).update(merged_into=target)  # its address leads to where its article went
     target.refresh_from_db()
     return target
+
+
+def _any_public(story_ids) -> bool:
+    return Story.objects.filter(pk__in=story_ids, published_size__gt=0).exists()
+
+
+def _public_pages_changed(was_public: bool, story_ids) -> None:
+    """Move the public pages' validators when readers could see a story before or after the change,
+    and only then (an unpublished story's changes must not show in a public ETag)."""
+    if was_public or _any_public(story_ids):
+        PublicEdit.objects.create()
 
 
 def _audit(changes: list[tuple[int, str, object, object]], *, user, via: str, summary: str) -> None:

@@ -119,6 +119,10 @@ class Features:
     body: frozenset[str]  # further words of the body, for "mentioned somewhere"
     names: frozenset[str] = frozenset()  # rare names in the title and excerpt: places, bodies, people
 
+    @functools.cached_property
+    def total(self) -> float:
+        return sum(self.summary.values()) or 1.0
+
     def encode(self) -> str:
         """A compact, stable text form, stored on the article (``story_features``)."""
         summary = " ".join(f"{word}:{weight:.2f}" for word, weight in sorted(self.summary.items()))
@@ -182,16 +186,24 @@ NAME_RARITY = 3.5
 def similarity(a: Features, b: Features) -> float:
     """0 to 1: the weighted share of the two summaries' words, discounted when each side names
     something rare the other never mentions (Croydon against Stratford, the same day, the same police)."""
-    if not a.summary or not b.summary:
+    a_words, b_words = a.summary, b.summary
+    if not a_words or not b_words:
         return 0.0
-    shared = a.summary.keys() & b.summary.keys()
-    shared_weight = sum((a.summary[word] + b.summary[word]) / 2 for word in shared)
-    a_found = shared_weight + sum(w for word, w in a.summary.items() if word not in shared and word in b.body)
-    b_found = shared_weight + sum(w for word, w in b.summary.items() if word not in shared and word in a.body)
-    a_total = sum(a.summary.values()) or 1.0
-    b_total = sum(b.summary.values()) or 1.0
-    cover = min(a_found / a_total, b_found / b_total)
-    overlap = (a_found + b_found) / (a_total + b_total)
+    shared_weight = 0.0
+    a_found = 0.0
+    for word, weight in a_words.items():
+        other = b_words.get(word)
+        if other is not None:
+            shared_weight += (weight + other) / 2
+        elif word in b.body:
+            a_found += weight
+    if not shared_weight:
+        return 0.0
+    b_found = sum(weight for word, weight in b_words.items() if word not in a_words and word in a.body)
+    a_found += shared_weight
+    b_found += shared_weight
+    cover = min(a_found / a.total, b_found / b.total)
+    overlap = (a_found + b_found) / (a.total + b.total)
     score = 0.5 * cover + 0.5 * overlap
     if _names_unmatched(a, b) and _names_unmatched(b, a):
         score *= CONFLICT_DISCOUNT
@@ -203,6 +215,12 @@ def _names_unmatched(a: Features, b: Features) -> bool:
 
 
 def same_event(a: Features, b: Features, hours_apart: float | None) -> bool:
+    return match_score(a, b, hours_apart) is not None
+
+
+def match_score(a: Features, b: Features, hours_apart: float | None) -> float | None:
+    """Their similarity when they report the same event, else None."""
     if hours_apart is not None and hours_apart > PAIR_WINDOW_HOURS:
-        return False
-    return similarity(a, b) >= SAME_EVENT_THRESHOLD
+        return None
+    score = similarity(a, b)
+    return score if score >= SAME_EVENT_THRESHOLD else None

@@ -13,7 +13,8 @@ has worked on are never merged by an import (new coverage may still join either)
 from __future__ import annotations
 
 import datetime
-import hashlib
+import heapq
+import secrets
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -23,7 +24,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from ..ingest.sql import chunks, delete_rows, insert_rows, select_rows
-from .features import Features, candidate_keys, lookup_keys, same_event
+from .features import Features, candidate_keys, lookup_keys, match_score
 from .models import Story, StoryKey
 
 STARTED, JOINED, STAYED = "started", "joined", "stayed"
@@ -117,7 +118,6 @@ def _store_features(moving: list[int], encoded: dict[int, str], rows: dict[int, 
 def _links(moving, features, rows) -> tuple[dict[int, list[tuple[float, int]]], dict[int, dict]]:
     """For each moving article, the articles it reports the same event as: [(similarity, id)]."""
     from ..models import Article
-    from .features import similarity
 
     wanted: dict[int, set[int]] = {}
     by_key: dict[int, list[int]] = defaultdict(list)
@@ -131,7 +131,7 @@ def _links(moving, features, rows) -> tuple[dict[int, list[tuple[float, int]]], 
     nearest: dict[int, list[int]] = {}
     for pk in moving:
         shared = Counter(other for key in wanted[pk] for other in by_key.get(key, ()) if other != pk)
-        nearest[pk] = [other for other, _ in sorted(shared.items(), key=lambda item: (-item[1], -item[0]))[:CANDIDATES]]
+        nearest[pk] = [other for _, other in heapq.nlargest(CANDIDATES, ((n, other) for other, n in shared.items()))]
     candidate_ids = {other for pk in moving for other in nearest[pk]}
     others = {
         pk: {"story": story, "placed": bool(placed), "when": _when(date, imported), "features": Features.decode(stored)}
@@ -146,13 +146,13 @@ def _links(moving, features, rows) -> tuple[dict[int, list[tuple[float, int]]], 
     for pk in moving:
         mine = features[pk]
         found = []
-        for other in sorted(nearest[pk]):
+        for other in nearest[pk]:
             candidate = others.get(other)
             if candidate is None:
                 continue
-            hours = _hours_apart(rows[pk], candidate)
-            if same_event(mine, candidate["features"], hours):
-                found.append((similarity(mine, candidate["features"]), other))
+            score = match_score(mine, candidate["features"], _hours_apart(rows[pk], candidate))
+            if score is not None:
+                found.append((score, other))
         links[pk] = sorted(found, reverse=True)
     return links, others
 
@@ -251,15 +251,16 @@ def _write(moving, rows, assignments, merges, new_groups) -> dict[int, Placement
             founder = min(articles, key=lambda pk: (rows[pk]["when"], pk))
             to_create.append((root, founder))
     if to_create:
-        slugs = _free_slugs([rows[founder]["slug"] for _, founder in to_create])
-        stories = Story.objects.bulk_create(
-            [
-                Story(slug=slug, headline="", lead_id=founder)
-                for (_, founder), slug in zip(to_create, slugs, strict=True)
-            ]
+        slugs = new_story_slugs(len(to_create))
+        now = connections[router.db_for_write(Story)].ops.adapt_datetimefield_value(timezone.now())
+        insert_rows(
+            Story,
+            ("slug", "lead", "created_at", "updated_at"),
+            [(slug, founder, now, now) for (_, founder), slug in zip(to_create, slugs, strict=True)],
         )
-        for (root, _), story in zip(to_create, stories, strict=True):
-            created_for[root] = story.pk
+        ids = dict(select_rows(Story, ("slug", "id"), "slug", slugs))
+        for (root, _), slug in zip(to_create, slugs, strict=True):
+            created_for[root] = ids[slug]
     founders = {founder for _, founder in to_create}
     placements = {}
     updates = []
@@ -286,18 +287,13 @@ def _write(moving, rows, assignments, merges, new_groups) -> dict[int, Placement
     return placements
 
 
-def _free_slugs(wanted: list[str]) -> list[str]:
-    """Each founder's slug, or with a short suffix where a story (or another of these) has it."""
-    taken = set(Story.objects.filter(slug__in=wanted).values_list("slug", flat=True))
-    result = []
-    for slug in wanted:
-        candidate, n = slug, 0
-        while candidate in taken:
-            n += 1
-            candidate = f"{slug[:108]}-{hashlib.sha1(f'{slug}:{n}'.encode()).hexdigest()[:8]}"
-        taken.add(candidate)
-        result.append(candidate)
-    return result
+def new_story_slugs(count: int) -> list[str]:
+    """Addresses for new stories: random, not made of any article's words (an unpublished article
+    can found a story that a published one later joins, and its title must not show in the address)."""
+    while True:
+        wanted = [secrets.token_hex(6) for _ in range(count)]
+        if len(set(wanted)) == count and not Story.objects.filter(slug__in=wanted).exists():
+            return wanted
 
 
 def _with_slugs(placements: dict[int, Placement]) -> dict[int, Placement]:
@@ -319,7 +315,10 @@ UPDATE articles_story SET
                          WHERE a.story_id = articles_story.id AND a.is_published),
     lead_id = CASE
         WHEN lead_set_by_editor AND EXISTS (SELECT 1 FROM articles_article a
-                                            WHERE a.id = articles_story.lead_id AND a.story_id = articles_story.id)
+                                            WHERE a.id = articles_story.lead_id AND a.story_id = articles_story.id
+                                            AND (a.is_published OR NOT EXISTS (
+                                                SELECT 1 FROM articles_article p
+                                                WHERE p.story_id = articles_story.id AND p.is_published)))
         THEN lead_id
         ELSE (SELECT a.id FROM articles_article a WHERE a.story_id = articles_story.id
               ORDER BY a.is_published DESC, CASE WHEN a.quality IS NULL THEN 1 ELSE 0 END, a.quality DESC,
@@ -340,7 +339,8 @@ def stories_refresh(story_ids) -> None:
     """Recount and re-lead ``story_ids`` (ids, or a query of them) from their articles: two statements
     (per 2,000 ids; a query is sent whole, as a subquery).
 
-    The lead is an editor's choice while it stays in the story, else the best published article
+    The lead is an editor's choice while it stays in the story (and is published, if any article of it
+    is: the lead is what readers see), else the best published article
     (by quality, then the first to report); the headline is the lead's title unless an editor chose one.
     """
     connection = connections[router.db_for_write(Story)]
