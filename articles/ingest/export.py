@@ -52,7 +52,12 @@ def export_articles(directory: str | os.PathLike, *, queryset=None, chunk_size: 
     """
     target = Path(directory)
     target.mkdir(parents=True, exist_ok=True)
-    queryset = (queryset if queryset is not None else Article.objects.all()).with_related().order_by("-is_draft", "id")
+    queryset = (
+        (queryset if queryset is not None else Article.objects.all())
+        .with_related()
+        .select_related("story")
+        .order_by("-is_draft", "id")
+    )
     summary = ExportSummary(directory=str(target))
     used_names: set[str] = set()
     directories = set()
@@ -116,8 +121,23 @@ def article_mapping(article: Article) -> dict:
     _put(data, "images", [_image_mapping(image) for image in article.images.all()])
     _put(data, "related", [_related_mapping(link, url_keys) for link in article.related_links.all()])
     _put(data, "secured", article.secured)
+    _put(data, "story", _story_mapping(article))
     for key, value in article.extra.items():
         data.setdefault(key, value)
+    return data
+
+
+def _story_mapping(article: Article) -> dict | None:
+    """An editor's story decisions, so that importing the export keeps them; nothing for a story
+    the importer made on its own (importing the files again makes it again)."""
+    story = article.story
+    if story is None or not (story.edited_by_editor or article.story_placed_by_editor):
+        return None
+    data = {"slug": story.slug}
+    if story.lead_set_by_editor and story.lead_id == article.pk:
+        data["lead"] = True
+    if story.headline_set_by_editor and story.lead_id == article.pk:
+        data["headline"] = story.headline
     return data
 
 

@@ -512,7 +512,8 @@ class CatalogueWriter:
             for candidate in created_meanwhile:
                 candidate.report.outcome = UPDATED
             placements = place_articles(
-                {article_ids[c.article.source_key]: Features.decode(c.article.story_features) for c in to_write}
+                {article_ids[c.article.source_key]: Features.decode(c.article.story_features) for c in to_write},
+                decisions={article_ids[c.article.source_key]: c.article.story for c in to_write if c.article.story},
             )
             for candidate in candidates:
                 placement = placements.get(article_ids.get(candidate.article.source_key))

@@ -15,6 +15,7 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -63,12 +64,14 @@ ARTICLE_KEYS = {
     "images",
     "related",
     "secured",
+    "story",
     *URL_KEYS_2024.values(),
     *URL_KEYS_2020.values(),
 }
 # What a related link stores in its own fields; its other keys are kept verbatim.
 RELATED_FIELD_KEYS = {"title", "excerpt", "publishedDateTime", "type", "quality", "provider", "images"}
 IMAGE_KEYS = {"url", "width", "height", "isCached", "title"}
+STORY_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,16 @@ class ParsedRelated:
 
 
 @dataclass(frozen=True)
+class ParsedStory:
+    """An editor's story decision carried by a file (an export writes it): the story the article is in,
+    whether it is that story's chosen lead, and the headline an editor chose."""
+
+    slug: str
+    lead: bool = False
+    headline: str = ""
+
+
+@dataclass(frozen=True)
 class ParsedArticle:
     source_key: str
     title: str
@@ -125,6 +138,7 @@ class ParsedArticle:
     images: tuple[ParsedImage, ...] = ()
     related: tuple[ParsedRelated, ...] = ()
     secured: str = ""
+    story: ParsedStory | None = None
     extra: dict = dataclasses.field(default_factory=dict)
     schema_era: str = "2024"
     is_draft: bool = False
@@ -216,6 +230,7 @@ def parse_mapping(
     topics = _parse_topics(reader, data.get("topics"))
     images = _parse_images(reader, data.get("images"), "images")
     related = _parse_related_list(reader, data.get("related"))
+    story = _parse_story(reader, data.get("story"))
 
     # The other era's URL keys are not read, so they are kept like unknown keys.
     ignored = set(URL_KEYS_2020.values()) if era == "2024" else set()
@@ -247,12 +262,36 @@ def parse_mapping(
         images=images,
         related=related,
         secured=secured,
+        story=story,
         extra=extra,
         schema_era=era,
         source_path=source_path if identity_path is None else identity_path,
         warnings=tuple(reader.warnings),
     )
     return ParseResult(source_path=source_path, article=article, warnings=article.warnings)
+
+
+def _parse_story(reader, value) -> ParsedStory | None:
+    """The optional ``story`` key: ``{slug, lead, headline}``. A bad one is a warning and is ignored:
+    the article is still imported, and placed in a story as any other."""
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        reader.warnings.append(f"story must be a mapping, not {_type_name(value)}: ignored")
+        return None
+    problems: list[str] = []
+    slug = reader.text(value.get("slug"), "story.slug", limit=120, required=True, sink=problems)
+    if slug and not STORY_SLUG.fullmatch(slug):
+        problems.append(f"story.slug {slug!r} is not a slug (lowercase letters, digits and hyphens)")
+    lead = reader.boolean(value.get("lead"), "story.lead", sink=problems)
+    headline = reader.text(value.get("headline"), "story.headline", limit=500, sink=problems)
+    unknown = sorted(str(key) for key in value if key not in {"slug", "lead", "headline"})
+    if unknown:
+        problems.append(f"story has unknown keys {', '.join(unknown)}")
+    if problems:
+        reader.warnings.extend(f"{problem}: the story key is ignored" for problem in problems)
+        return None
+    return ParsedStory(slug=slug, lead=bool(lead), headline=headline)
 
 
 def _has_any(data: Mapping, keys: Mapping, *more: str) -> bool:

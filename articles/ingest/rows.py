@@ -84,6 +84,7 @@ class PreparedArticle(NamedTuple):
     images: tuple[tuple, ...]  # values of IMAGE_COLUMNS
     related: tuple[tuple, ...]  # values of RELATED_COLUMNS
     story_features: str  # its words for story matching, encoded (articles.stories.features)
+    story: tuple | None = None  # an editor's decision the file carries: (slug, lead, headline)
 
 
 class PreparedFile(NamedTuple):
@@ -139,6 +140,7 @@ def prepare_article(article: ParsedArticle, *, datetimes_as_text: bool) -> Prepa
             related_providers.setdefault(related.provider.domain, related.provider)
     return PreparedArticle(
         story_features=features_of(article.title, article.excerpt, article.body).encode(),
+        story=(article.story.slug, article.story.lead, article.story.headline) if article.story else None,
         source_key=article.source_key,
         url=article.url,
         fingerprint=article.fingerprint,

@@ -43,11 +43,17 @@ def clustering_enabled() -> bool:
     return getattr(settings, "NEWSDESK_STORY_CLUSTERING", True)
 
 
-def place_articles(features: dict[int, Features]) -> dict[int, Placement]:
-    """Put each article of ``features`` (id → its features, as just written) in its story; returns where."""
+def place_articles(features: dict[int, Features], *, decisions: dict | None = None) -> dict[int, Placement]:
+    """Put each article of ``features`` (id → its features, as just written) in its story; returns where.
+
+    ``decisions`` (id → (slug, lead, headline)) are editors' decisions its file carries (an export
+    writes them): that article goes to the story of that slug, made if need be, as placed by an editor.
+    """
     if not features:
         return {}
     from ..models import Article
+
+    decided = _apply_decisions(decisions) if decisions else set()
 
     rows = {
         pk: {"story": story, "placed": bool(placed), "when": _when(date, imported), "stored": stored, "slug": slug}
@@ -58,6 +64,8 @@ def place_articles(features: dict[int, Features]) -> dict[int, Placement]:
             sorted(features),
         )
     }
+    for pk in decided & rows.keys():
+        rows[pk]["placed"] = True
     encoded = {pk: features[pk].encode() for pk in rows}
     # An article whose words did not change stays where it is (and costs nothing more).
     moving = sorted(pk for pk, row in rows.items() if row["story"] is None or encoded[pk] != row["stored"])
@@ -77,6 +85,36 @@ def place_articles(features: dict[int, Features]) -> dict[int, Placement]:
     # A story every article left (and none was merged into) is gone.
     Story.objects.filter(pk__in=touched, size=0, merged_into=None).delete()
     return _with_slugs(placements)
+
+
+def _apply_decisions(decisions: dict) -> set[int]:
+    """Place each article in the story its file names (set-based); returns the articles placed."""
+    from ..models import Article
+
+    slugs = sorted({slug for slug, _, _ in decisions.values()})
+    existing = dict(select_rows(Story, ("slug", "id"), "slug", slugs))
+    missing = [slug for slug in slugs if slug not in existing]
+    connection = connections[router.db_for_write(Story)]
+    if missing:
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        insert_rows(
+            Story, ("slug", "edited_by_editor", "created_at", "updated_at"), [(s, True, now, now) for s in missing]
+        )
+        existing.update(select_rows(Story, ("slug", "id"), "slug", missing))
+    previous = {pk: story for pk, story in select_rows(Article, ("id", "story"), "id", sorted(decisions))}
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            "UPDATE articles_article SET story_id = %s, story_placed_by_editor = %s WHERE id = %s",
+            [(existing[slug], True, pk) for pk, (slug, _, _) in sorted(decisions.items())],
+        )
+    Story.objects.filter(pk__in=list(existing.values())).update(edited_by_editor=True)
+    for pk, (slug, lead, headline) in sorted(decisions.items()):
+        if lead:
+            Story.objects.filter(pk=existing[slug]).update(lead_id=pk, lead_set_by_editor=True)
+        if headline:
+            Story.objects.filter(pk=existing[slug]).update(headline=headline, headline_set_by_editor=True)
+    stories_refresh({*existing.values(), *previous.values()})
+    return set(decisions)
 
 
 def _when(date, imported) -> datetime.datetime:

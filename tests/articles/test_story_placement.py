@@ -3,8 +3,10 @@ same kind of event elsewhere or weeks later another; the grouping does not depen
 editors' decisions survive later imports, and a failed batch leaves no article outside a story."""
 
 import json
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -212,11 +214,11 @@ def test_a_batch_that_fails_leaves_every_stored_article_in_exactly_one_story(tre
     calls = []
     real = placement.place_articles
 
-    def fail_second_batch(features):
+    def fail_second_batch(features, **options):
         calls.append(len(features))
         if len(calls) == 2:
             raise KeyboardInterrupt  # the import is killed while placing its second batch
-        return real(features)
+        return real(features, **options)
 
     monkeypatch.setattr("articles.ingest.load.place_articles", fail_second_batch)
     with pytest.raises(KeyboardInterrupt):
@@ -257,3 +259,37 @@ def test_similarity_is_symmetric_and_tells_the_place_apart():
         assert not same_event(a, stratford, hours_apart=5)
     assert same_event(croydon[0], croydon[1], hours_apart=3)
     assert not same_event(croydon[0], croydon[0], hours_apart=24 * 40)  # weeks apart: another event
+
+
+def test_export_then_import_keeps_the_editors_story_decisions(tree, run_import, tmp_path):
+    run_import(tree)
+    editor = make_editor()
+    moved = Article.objects.get(url="https://ft.com/news/12")
+    croydon = Story.objects.get(articles__url="https://met.police.uk/news/0")
+    services.article_move_to_story(article=moved, story=croydon, user=editor)
+    lead = Article.objects.get(url="https://bbc.co.uk/news/1")
+    services.story_set_lead(story=croydon, article=lead, user=editor)
+    services.story_set_headline(story=croydon, headline="Croydon's face-scanning day", user=editor)
+    exported = tmp_path / "export"
+    call_command("export_articles", str(exported), stdout=StringIO())
+    before = grouping()
+
+    Article.objects.all().delete()
+    Story.objects.all().delete()
+    assert run_import(exported)[0] == 0
+    assert grouping() == before
+    story = Story.objects.get(slug=croydon.slug)
+    assert (story.lead.url, story.lead_set_by_editor) == (lead.url, True)
+    assert (story.headline, story.headline_set_by_editor) == ("Croydon's face-scanning day", True)
+    assert Article.objects.get(url=moved.url).story_placed_by_editor
+
+
+def test_a_bad_story_key_is_a_warning_and_the_article_is_placed_as_any_other(tmp_path, run_import):
+    directory = tmp_path / "feed"
+    directory.mkdir()
+    write(directory, 0, *CROYDON[0], story={"slug": "Not A Slug!", "lead": "yes"})
+    status, _, stderr = run_import(directory)
+    assert status == 0
+    assert "story.slug 'Not A Slug!' is not a slug" in stderr and "story.lead must be true or false" in stderr
+    article = Article.objects.get()
+    assert article.story is not None and not article.story_placed_by_editor
