@@ -50,8 +50,9 @@ WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 
 @functools.cache
 def _english_frequencies() -> dict[str, float]:
-    # Read once per process (a fixed cost, about 40 MB): a lookup is then a dict's, with no cache to grow.
-    return get_frequency_dict("en", wordlist="best")
+    # The 29,000 commonest words, read once per process (10 ms, a few MB): a lookup is then a dict's, with
+    # no cache to grow. A word it lacks is rarer than one in a million, as rare as a name for matching.
+    return get_frequency_dict("en", wordlist="small")
 
 
 def rarity(word: str) -> float:
@@ -164,14 +165,25 @@ def candidate_keys(words, day: int) -> list[int]:
 
 
 def lookup_keys(features: Features, day: int) -> list[int]:
-    return [
-        _key(word, near) for near in range(day - LOOKUP_DAYS, day + LOOKUP_DAYS + 1) for word in features.key_words()
-    ]
+    words = features.key_words()
+    return [_key(word, near) for near in range(day - LOOKUP_DAYS, day + LOOKUP_DAYS + 1) for word in words]
+
+
+@functools.lru_cache(maxsize=65_536)
+def _word_key(word: str) -> int:
+    return int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "big")
 
 
 def _key(word: str, day: int) -> int:
-    digest = hashlib.blake2b(f"{day}:{word}".encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big", signed=True)
+    # A word's stable hash mixed with the day (Fibonacci hashing), as a signed 64-bit integer.
+    mixed = (_word_key(word) ^ (day * 0x9E3779B97F4A7C15)) & 0xFFFFFFFFFFFFFFFF
+    return mixed - (1 << 64) if mixed >= 1 << 63 else mixed
+
+
+@functools.lru_cache(maxsize=32_768)
+def decoded(text: str) -> Features:
+    """``Features.decode``, remembered: the articles one batch compares with are mostly the last batches'."""
+    return Features.decode(text)
 
 
 # --- How alike two articles are ---------------------------------------------------------------------

@@ -24,12 +24,14 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from ..ingest.sql import chunks, delete_rows, insert_rows, select_rows
-from .features import Features, candidate_keys, lookup_keys, match_score
+from .features import Features, candidate_keys, decoded, lookup_keys, match_score
 from .models import Story, StoryKey
 
 STARTED, JOINED, STAYED = "started", "joined", "stayed"
 # The most articles one article is compared with.
 CANDIDATES = 40
+# A word that this many articles of a day share says nothing about which event it is: it finds no candidates.
+CROWDED_KEY = 100
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,7 @@ def place_articles(features: dict[int, Features], *, decisions: dict | None = No
     placements = {pk: Placement(row["story"], "", STAYED) for pk, row in rows.items() if pk not in moving}
     if not moving:
         return _with_slugs(placements)
-    _store_features(moving, encoded, rows)
+    _store_features(moving, encoded, rows, features)
     if not clustering_enabled():
         links: dict[int, list[tuple[float, int]]] = {}
         others: dict[int, dict] = {}
@@ -133,7 +135,7 @@ def _hours_apart(a: dict, b: dict) -> float:
     return abs((a["when"] - b["when"]).total_seconds()) / 3600
 
 
-def _store_features(moving: list[int], encoded: dict[int, str], rows: dict[int, dict]) -> None:
+def _store_features(moving: list[int], encoded: dict[int, str], rows: dict[int, dict], features) -> None:
     from ..models import Article
 
     connection = connections[router.db_for_write(Article)]
@@ -145,11 +147,7 @@ def _store_features(moving: list[int], encoded: dict[int, str], rows: dict[int, 
     insert_rows(
         StoryKey,
         ("key", "article"),
-        [
-            (key, pk)
-            for pk in moving
-            for key in candidate_keys(Features.decode(encoded[pk]).key_words(), _day(rows[pk]))
-        ],
+        [(key, pk) for pk in moving for key in candidate_keys(features[pk].key_words(), _day(rows[pk]))],
     )
 
 
@@ -168,11 +166,17 @@ def _links(moving, features, rows) -> tuple[dict[int, list[tuple[float, int]]], 
     # a day with thousands of look-alike articles costs no more than one with a few.
     nearest: dict[int, list[int]] = {}
     for pk in moving:
-        shared = Counter(other for key in wanted[pk] for other in by_key.get(key, ()) if other != pk)
+        shared = Counter(
+            other
+            for key in wanted[pk]
+            if len(by_key.get(key, ())) <= CROWDED_KEY
+            for other in by_key[key]
+            if other != pk
+        )
         nearest[pk] = [other for _, other in heapq.nlargest(CANDIDATES, ((n, other) for other, n in shared.items()))]
     candidate_ids = {other for pk in moving for other in nearest[pk]}
     others = {
-        pk: {"story": story, "placed": bool(placed), "when": _when(date, imported), "features": Features.decode(stored)}
+        pk: {"story": story, "placed": bool(placed), "when": _when(date, imported), "features": decoded(stored)}
         for pk, story, placed, date, imported, stored in select_rows(
             Article,
             ("id", "story", "story_placed_by_editor", "published_at", "first_imported_at", "story_features"),
