@@ -182,7 +182,6 @@ class ArticleAdmin(PublicEditMixin, ValidatedChangeListMixin, CappedCountAdminMi
         "quality",
         "is_published",
         "topic_names",
-        "story_size",
     ]
     list_display_links = ["headline"]
     list_editable = ["quality", "is_published"]
@@ -341,13 +340,17 @@ class ArticleAdmin(PublicEditMixin, ValidatedChangeListMixin, CappedCountAdminMi
 
     @admin.display(description="title")
     def headline(self, article):
-        """The title, with what an editor should notice under it: a pending schedule, a needed review."""
+        """The title, with what an editor should notice under it: a pending schedule, a needed review, its story."""
         flags = []
         if article.scheduled_publish_at:
             when = formats.date_format(timezone.localtime(article.scheduled_publish_at), "SHORT_DATETIME_FORMAT")
             flags.append(format_html('<span class="nd-flag nd-flag-scheduled">scheduled {}</span>', when))
         if article.needs_review:
             flags.append(format_html('<span class="nd-flag nd-flag-review">{}</span>', "needs review"))
+        # Under the title, not a column of its own: the list already takes a 1366 px screen's width.
+        if article.story_id and article.story.size > 1:
+            size = formats.number_format(article.story.size, force_grouping=True)
+            flags.append(format_html('<span class="nd-flag nd-flag-story">in a story of {}</span>', size))
         # Shown in three lines at most (admin.css); the whole title stays in the text and the tooltip.
         title = format_html('<span class="nd-title" title="{}">{}</span>', article.title, article.title)
         return format_html("{}{}", title, format_html_join("", " {}", ((flag,) for flag in flags)))
@@ -361,22 +364,6 @@ class ArticleAdmin(PublicEditMixin, ValidatedChangeListMixin, CappedCountAdminMi
     def topic_list(self, article):
         tagged = TaggedTopic.objects.filter(content_object=article).select_related("tag").order_by("position")
         return ", ".join(row.tag.name for row in tagged) or "none"
-
-    @admin.display(description="story")
-    def story_size(self, article):
-        """How many articles its story holds (from the joined story), linking to the story's page."""
-        if article.story_id is None:
-            return ""
-        url = reverse("admin:articles_story_change", args=[article.story_id])
-        size = article.story.size
-        # Just the number: the list's columns already take a 1366 px screen's width.
-        label = "alone in its story" if size <= 1 else f"{size} articles in its story"
-        return format_html(
-            '<a href="{}" class="nd-story-size" title="{}">{}</a>',
-            url,
-            label,
-            formats.number_format(size, force_grouping=True),
-        )
 
     @admin.display(description="image")
     def thumbnail(self, article):
