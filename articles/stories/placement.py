@@ -30,6 +30,10 @@ from .models import Story, StoryKey
 STARTED, JOINED, STAYED = "started", "joined", "stayed"
 # The most articles one article is compared with.
 CANDIDATES = 40
+# No import makes a story larger or longer than this (an editor may): a chain of links beyond them is
+# more likely a run of look-alike reports than one event, and a story's cost grows with its size.
+MAX_AUTOMATIC_SIZE = 150
+MAX_AUTOMATIC_SPAN = datetime.timedelta(days=5)
 # A word that this many articles of a day share says nothing about which event it is: it finds no candidates.
 CROWDED_KEY = 100
 
@@ -208,7 +212,21 @@ def _group(moving, rows, others, links):
     story_ids = {row["story"] for row in rows.values() if row["story"]} | {
         o["story"] for o in others.values() if o["story"]
     }
-    edited = set(Story.objects.filter(pk__in=story_ids, edited_by_editor=True).values_list("pk", flat=True))
+    stored = {
+        pk: (bool(edited), size, first, last)
+        for pk, edited, size, first, last in Story.objects.filter(pk__in=story_ids).values_list(
+            "pk", "edited_by_editor", "size", "first_seen_at", "last_seen_at"
+        )
+    }
+    edited = {pk for pk, (was_edited, *_) in stored.items() if was_edited}
+    extent: dict = {}  # root → (articles, first date, last date): what a union would make
+
+    def extent_of(item, pk: int):
+        when = (rows.get(pk) or others[pk])["when"]
+        if item[0] == "story" and item[1] in stored:
+            _, size, first, last = stored[item[1]]
+            return (max(size, 1), min(first or when, when), max(last or when, when))
+        return (1, when, when)
 
     def node(pk: int):
         info = rows.get(pk) or others[pk]
@@ -226,23 +244,31 @@ def _group(moving, rows, others, links):
     def is_edited(item) -> bool:
         return item[0] == "story" and item[1] in edited
 
-    for item in [node(pk) for pk in moving]:
+    for pk in moving:
+        item = node(pk)
         root = find(item)
         edited_of[root] = edited_of.get(root, False) or is_edited(item)
+        extent.setdefault(root, extent_of(item, pk))
     edges = sorted(
         ((score, min(pk, other), max(pk, other)) for pk in moving for score, other in links.get(pk, ())),
         key=lambda edge: (-edge[0], edge[1], edge[2]),
     )
     for _, a, b in edges:
         ra, rb = find(node(a)), find(node(b))
-        for root, item in ((ra, node(a)), (rb, node(b))):
+        for root, item, pk in ((ra, node(a), a), (rb, node(b), b)):
             edited_of[root] = edited_of.get(root, False) or is_edited(item)
+            extent.setdefault(root, extent_of(item, pk))
         if ra == rb or (edited_of[ra] and edited_of[rb]):
             continue  # two stories editors worked on stay apart
+        (size_a, first_a, last_a), (size_b, first_b, last_b) = extent[ra], extent[rb]
+        joined = (size_a + size_b, min(first_a, first_b), max(last_a, last_b))
+        if joined[0] > MAX_AUTOMATIC_SIZE or joined[2] - joined[1] > MAX_AUTOMATIC_SPAN:
+            continue  # links that chain far beyond one event's coverage: an editor may still merge them
         # The oldest story survives; an edited one always does.
         keep, drop = sorted((ra, rb), key=lambda r: (not edited_of[r], r[0] != "story", r[1]))
         parent[drop] = keep
         edited_of[keep] = edited_of[ra] or edited_of[rb]
+        extent[keep] = joined
 
     groups: dict = defaultdict(set)
     for item in list(parent):

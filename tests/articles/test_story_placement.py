@@ -293,3 +293,21 @@ def test_a_bad_story_key_is_a_warning_and_the_article_is_placed_as_any_other(tmp
     assert "story.slug 'Not A Slug!' is not a slug" in stderr and "story.lead must be true or false" in stderr
     article = Article.objects.get()
     assert article.story is not None and not article.story_placed_by_editor
+
+
+def test_no_import_makes_a_story_larger_than_the_cap(tree, run_import, monkeypatch):
+    monkeypatch.setattr(placement, "MAX_AUTOMATIC_SIZE", 2)
+    run_import(tree)
+    croydon = {frozenset(group) for group in grouping() if group & croydon_urls()}
+    assert sorted(len(group) for group in croydon) == [1, 2]  # three reports of one event, capped at two
+
+
+def test_no_import_makes_a_story_span_more_than_five_days(tmp_path, run_import):
+    directory = tmp_path / "feed"
+    directory.mkdir()
+    # Each two days after the last, each like the last: links, but a chain of them would span eight days.
+    for n, day in enumerate(("01", "03", "05", "07", "09")):
+        write(directory, n, f"site{n}.example", *CROYDON[n % 3][1:3], f"2024-02-{day}T10:00:00Z")
+    run_import(directory)
+    spans = [story.last_seen_at - story.first_seen_at for story in Story.objects.filter(size__gt=0)]
+    assert len(spans) >= 2 and max(spans) <= placement.MAX_AUTOMATIC_SPAN
