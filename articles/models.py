@@ -147,9 +147,9 @@ def ordering_for(field: str, descending: bool, *, nullable: bool = True) -> tupl
 # Newest first, undated articles after every dated one (migration 0008 builds PostgreSQL's date
 # indexes in this order, so listings stay index walks).
 NEWEST_FIRST = ordering_for("published_at", descending=True)
-# Its exact reverse, undated articles first (the oldest): the same index walked back. The API's ascending
-# order reads its dated articles so, and its undated ones after them (newsdesk/api/pagination.py).
-OLDEST_FIRST = (F("published_at").asc(nulls_first=True), F("id").asc())
+# Oldest first, undated articles after every dated one, as the API's ascending order lists them
+# (newsdesk/api/pagination.py); PostgreSQL has an index in this order (migration 0013).
+OLDEST_FIRST = ordering_for("published_at", descending=False)
 
 
 class ArticleQuerySet(models.QuerySet):

@@ -332,8 +332,8 @@ class ArticleAdmin(PublicEditMixin, ValidatedChangeListMixin, CappedCountAdminMi
 
     # List columns
 
-    # Sorted with undated articles as the oldest, in either direction and on either database: the
-    # orders the date index serves (a plain field column would put them first on PostgreSQL).
+    # Sorted with undated articles last in either direction, on either database, as the API sorts
+    # (the changelist's get_ordering; a plain field column would put them first on PostgreSQL).
     @admin.display(description=Article._meta.get_field("published_at").verbose_name, ordering=OLDEST_FIRST[0])
     def published(self, article):
         return article.published_at

@@ -132,9 +132,9 @@ class ValidatedChangeListMixin:
 class ArticleChangeList(ValidatedChangeList):
     """The article list, whose date order and drill-down are those of the date index (``NEWEST_FIRST``).
 
-    Its date bounds and probes order by ``NEWEST_FIRST``'s date term or its reverse, as the index stores
-    them (undated articles as the oldest, migration 0008), so PostgreSQL walks it instead of sorting;
-    the probes read no undated article at all.
+    Its date bounds and probes order by ``NEWEST_FIRST``'s or ``OLDEST_FIRST``'s date term, each an
+    index's order (migrations 0008 and 0013), so PostgreSQL walks one instead of sorting; the probes
+    read no undated article at all.
     """
 
     undated_queryset = None
@@ -143,10 +143,11 @@ class ArticleChangeList(ValidatedChangeList):
         ordering = super().get_ordering(request, queryset)
         first = ordering[0] if ordering else None
         # Not ==: an expression compares by its constructor's arguments, and Django reverses a copy in place.
-        if isinstance(first, OrderBy) and first.expression == OLDEST_FIRST[0].expression and not first.descending:
-            # Oldest first: ties by ascending id too (Django would take the default order's descending id),
-            # so the list is NEWEST_FIRST reversed, the index walked back, ties as the API breaks them.
-            return [*ordering[:1], *(term for term in ordering[1:] if term not in NEWEST_FIRST), OLDEST_FIRST[1]]
+        if isinstance(first, OrderBy) and first.expression == OLDEST_FIRST[0].expression:
+            # Either way, undated articles last and ties by id in the same direction, as the API lists them
+            # (Django's reverse of "oldest first, undated last" would put them first).
+            terms = NEWEST_FIRST if first.descending else OLDEST_FIRST
+            return [*terms, *(term for term in ordering[1:] if term not in NEWEST_FIRST and term not in OLDEST_FIRST)]
         return ordering
 
     def get_filters(self, request):

@@ -56,7 +56,7 @@ def test_the_default_order_of_the_catalogue_is_the_same(dated_and_undated):
     assert list(Article.objects.published().for_listing()) == [newer, older, undated]
 
 
-def test_the_admin_counts_an_undated_article_as_the_oldest_in_either_direction(admin_client, dated_and_undated):
+def test_the_admin_lists_an_undated_article_last_in_either_direction(admin_client, dated_and_undated):
     older, undated, newer = dated_and_undated
 
     def listed(query: str) -> list[Article]:
@@ -65,11 +65,11 @@ def test_the_admin_counts_an_undated_article_as_the_oldest_in_either_direction(a
         return list(response.context["cl"].result_list)
 
     assert listed("") == [newer, older, undated]
-    assert listed(f"?o={PUBLISHED_COLUMN}") == [undated, older, newer]
+    assert listed(f"?o={PUBLISHED_COLUMN}") == [older, newer, undated]
     assert listed(f"?o=-{PUBLISHED_COLUMN}") == [newer, older, undated]
 
 
-def test_the_admins_oldest_first_is_newest_first_reversed_with_ties_broken_as_the_api_breaks_them(admin_client, client):
+def test_the_admins_oldest_first_is_the_apis_ascending_order_ties_and_undated_included(admin_client, client):
     same_time = factories.article(title="First at noon").published_at
     for n in range(2):
         factories.article(title=f"Also at noon {n}", published_at=same_time)
@@ -81,12 +81,11 @@ def test_the_admins_oldest_first_is_newest_first_reversed_with_ties_broken_as_th
         return [article.slug for article in response.context["cl"].result_list]
 
     oldest_first = listed(f"?o={PUBLISHED_COLUMN}")
-    assert oldest_first == list(reversed(listed(""))) == list(reversed(listed(f"?o=-{PUBLISHED_COLUMN}")))
-    assert oldest_first[:2] == undated  # the oldest, by ascending id
-    # The API lists undated articles after the dated ones in either direction (its own segment); the
-    # admin keeps them where the date index has them. The dated ones, ties included, come alike.
     api_ascending = [item["slug"] for item in client.get("/api/v1/articles/?ordering=published_at").json()["results"]]
-    assert oldest_first[2:] == api_ascending[:-2]
+    assert oldest_first == api_ascending
+    assert oldest_first[-2:] == undated  # after every dated one, by ascending id
+    newest_first = listed(f"?o=-{PUBLISHED_COLUMN}")
+    assert newest_first == listed("") and newest_first[-2:] == list(reversed(undated))
 
 
 def test_the_admins_oldest_first_page_walks_the_date_index(admin_client, dated_and_undated):
