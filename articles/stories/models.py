@@ -16,10 +16,10 @@ class StoryQuerySet(models.QuerySet):
         return self.filter(published_size__gt=0)
 
     def visible_to(self, user):
+        """Every story for a user who may view unpublished articles, the published ones for anyone else."""
         from ..permissions import can_view_unpublished
 
-        editor = user is not None and user.is_authenticated and can_view_unpublished(user)
-        return self if editor else self.published()
+        return self if can_view_unpublished(user) else self.published()
 
     def with_others(self):
         """Stories of more than one article."""

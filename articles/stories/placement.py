@@ -62,10 +62,10 @@ def place_articles(features: dict[int, Features], *, decisions: dict | None = No
     decided = _apply_decisions(decisions) if decisions else set()
 
     rows = {
-        pk: {"story": story, "placed": bool(placed), "when": _when(date, imported), "stored": stored, "slug": slug}
-        for pk, story, placed, date, imported, stored, slug in select_rows(
+        pk: {"story": story, "placed": bool(placed), "when": _when(date, imported), "stored": stored}
+        for pk, story, placed, date, imported, stored in select_rows(
             Article,
-            ("id", "story", "story_placed_by_editor", "published_at", "first_imported_at", "story_features", "slug"),
+            ("id", "story", "story_placed_by_editor", "published_at", "first_imported_at", "story_features"),
             "id",
             sorted(features),
         )
