@@ -35,7 +35,7 @@ BENCHMARKS = {
         ["list / ceiling:", "ceiling"],
     ),
     "load": (
-        ["load.py", "--n", "200", "--import-n", "200", "--seconds", "3"],
+        ["load.py", "--n", "200", "--import-n", "50", "--seconds", "6"],
         {"DATABASE_URL": LOAD_DATABASE_URL},
         ["3: Redis killed", "import during the run: finished"],
     ),
