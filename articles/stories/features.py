@@ -198,28 +198,24 @@ NAME_RARITY = 3.5
 def similarity(a: Features, b: Features) -> float:
     """0 to 1: the weighted share of the two summaries' words, discounted when each side names
     something rare the other never mentions (Croydon against Stratford, the same day, the same police)."""
-    a_words, b_words = a.summary, b.summary
-    if not a_words or not b_words:
-        return 0.0
-    shared_weight = 0.0
-    a_found = 0.0
-    for word, weight in a_words.items():
-        other = b_words.get(word)
-        if other is not None:
-            shared_weight += (weight + other) / 2
-        elif word in b.body:
-            a_found += weight
-    if not shared_weight:
-        return 0.0
-    b_found = sum(weight for word, weight in b_words.items() if word not in a_words and word in a.body)
-    a_found += shared_weight
-    b_found += shared_weight
-    cover = min(a_found / a.total, b_found / b.total)
-    overlap = (a_found + b_found) / (a.total + b.total)
-    score = 0.5 * cover + 0.5 * overlap
-    if _names_unmatched(a, b) and _names_unmatched(b, a):
+    score = _shared_score(a, b)
+    if score and _names_unmatched(a, b) and _names_unmatched(b, a):
         score *= CONFLICT_DISCOUNT
     return score
+
+
+def _shared_score(a: Features, b: Features) -> float:
+    """``similarity`` before the names' discount (set operations: this runs for every candidate pair)."""
+    a_words, b_words = a.summary, b.summary
+    shared = a_words.keys() & b_words.keys()
+    if not shared:
+        return 0.0
+    shared_weight = sum(a_words[word] + b_words[word] for word in shared) / 2
+    a_found = shared_weight + sum(a_words[word] for word in (a_words.keys() - shared) & b.body)
+    b_found = shared_weight + sum(b_words[word] for word in (b_words.keys() - shared) & a.body)
+    cover = min(a_found / a.total, b_found / b.total)
+    overlap = (a_found + b_found) / (a.total + b.total)
+    return 0.5 * cover + 0.5 * overlap
 
 
 def _names_unmatched(a: Features, b: Features) -> bool:
@@ -234,5 +230,9 @@ def match_score(a: Features, b: Features, hours_apart: float | None) -> float | 
     """Their similarity when they report the same event, else None."""
     if hours_apart is not None and hours_apart > PAIR_WINDOW_HOURS:
         return None
-    score = similarity(a, b)
+    score = _shared_score(a, b)
+    if score < SAME_EVENT_THRESHOLD:
+        return None  # the names' discount only lowers it
+    if _names_unmatched(a, b) and _names_unmatched(b, a):
+        score *= CONFLICT_DISCOUNT
     return score if score >= SAME_EVENT_THRESHOLD else None

@@ -29,13 +29,13 @@ from .models import Story, StoryKey
 
 STARTED, JOINED, STAYED = "started", "joined", "stayed"
 # The most articles one article is compared with.
-CANDIDATES = 40
+CANDIDATES = 10
 # No import makes a story larger or longer than this (an editor may): a chain of links beyond them is
 # more likely a run of look-alike reports than one event, and a story's cost grows with its size.
 MAX_AUTOMATIC_SIZE = 150
 MAX_AUTOMATIC_SPAN = datetime.timedelta(days=5)
 # A word that this many articles of a day share says nothing about which event it is: it finds no candidates.
-CROWDED_KEY = 100
+CROWDED_KEY = 50
 
 
 @dataclass(frozen=True)
@@ -166,18 +166,18 @@ def _links(moving, features, rows) -> tuple[dict[int, list[tuple[float, int]]], 
         wanted[pk] = set(keys)
     for key, article in select_rows(StoryKey, ("key", "article"), "key", sorted(set().union(*wanted.values()))):
         by_key[key].append(article)
+    telling = {key: articles for key, articles in by_key.items() if len(articles) <= CROWDED_KEY}
     # Each article is compared with the few that share most of its key words (the latest first on a tie):
     # a day with thousands of look-alike articles costs no more than one with a few.
     nearest: dict[int, list[int]] = {}
     for pk in moving:
-        shared = Counter(
-            other
-            for key in wanted[pk]
-            if len(by_key.get(key, ())) <= CROWDED_KEY
-            for other in by_key[key]
-            if other != pk
-        )
-        nearest[pk] = [other for _, other in heapq.nlargest(CANDIDATES, ((n, other) for other, n in shared.items()))]
+        shared: Counter = Counter()
+        for key in wanted[pk]:
+            articles = telling.get(key)
+            if articles:
+                shared.update(articles)
+        shared.pop(pk, None)
+        nearest[pk] = _most_shared(shared)
     candidate_ids = {other for pk in moving for other in nearest[pk]}
     others = {
         pk: {"story": story, "placed": bool(placed), "when": _when(date, imported), "features": decoded(stored)}
@@ -201,6 +201,16 @@ def _links(moving, features, rows) -> tuple[dict[int, list[tuple[float, int]]], 
                 found.append((score, other))
         links[pk] = sorted(found, reverse=True)
     return links, others
+
+
+def _most_shared(shared: Counter) -> list[int]:
+    """The ``CANDIDATES`` articles sharing the most keys, the latest (highest id) first on a tie."""
+    if len(shared) <= CANDIDATES:
+        return list(shared)
+    cut = heapq.nlargest(CANDIDATES, shared.values())[-1]
+    above = [other for other, count in shared.items() if count > cut]
+    tied = sorted((other for other, count in shared.items() if count == cut), reverse=True)
+    return above + tied[: CANDIDATES - len(above)]
 
 
 def _group(moving, rows, others, links):
