@@ -39,7 +39,7 @@ from providers.services import providers_ensure
 from ..models import Article, ArticleImage, EditorialChange, RelatedLink, SourceFile, TaggedTopic
 from ..services import articles_content_update, articles_follow_files
 from ..stories.features import decoded
-from ..stories.placement import place_articles
+from ..stories.placement import place_articles, wait_for_other_placements
 from ..topics import topics_ensure
 from .files import ArticleFile, Unreadable, read_article_file
 from .report import CREATED, OUTCOMES, REJECTED, UNCHANGED, UPDATED, FileReport, ImportSummary  # noqa: F401
@@ -358,6 +358,7 @@ class CatalogueWriter:
             self.tuned = True
         try:
             with transaction.atomic():
+                wait_for_other_placements()
                 urls = self._plan_and_write(parsed)
         except DatabaseError as error:
             # Something in the batch was refused: retry file by file so only the culprit is rejected.
@@ -371,6 +372,7 @@ class CatalogueWriter:
             for candidate in parsed:
                 try:
                     with transaction.atomic():
+                        wait_for_other_placements()
                         urls += self._plan_and_write([candidate])
                 except DatabaseError as error:
                     candidate.report.outcome = REJECTED

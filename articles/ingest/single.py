@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.db import DatabaseError, transaction
 
 from ..models import Article, EditorialChange
+from ..stories.placement import wait_for_other_placements
 from .files import ArticleFile
 from .load import (
     REJECTED,
@@ -72,6 +73,7 @@ def import_mapping(
         )
         try:
             with transaction.atomic():
+                wait_for_other_placements()  # first: before any row lock (see its docstring)
                 # Held until the commit: nobody changes the article between the plan's read and the write.
                 Article.objects.select_for_update().filter(source_key=article.source_key).values_list("id").first()
                 urls = writer._plan_and_write([candidate])

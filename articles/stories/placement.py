@@ -36,6 +36,8 @@ MAX_AUTOMATIC_SIZE = 150
 MAX_AUTOMATIC_SPAN = datetime.timedelta(days=5)
 # A word that this many articles of a day share says nothing about which event it is: it finds no candidates.
 CROWDED_KEY = 50
+# The advisory lock's number (any constant the application uses for nothing else): "stories" in ASCII.
+PLACEMENT_LOCK = int.from_bytes(b"stories", "big")
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ def place_articles(features: dict[int, Features], *, decisions: dict | None = No
         return {}
     from ..models import Article
 
+    wait_for_other_placements()
     decided = _apply_decisions(decisions) if decisions else set()
 
     rows = {
@@ -91,6 +94,23 @@ def place_articles(features: dict[int, Features], *, decisions: dict | None = No
     # A story every article left (and none was merged into) is gone.
     Story.objects.filter(pk__in=touched, size=0, merged_into=None).delete()
     return _with_slugs(placements)
+
+
+def wait_for_other_placements() -> None:
+    """Place one batch at a time, across processes: a batch placed while another import's batch is
+    placed but not yet committed would not see its articles, and one event would start two stories.
+
+    PostgreSQL: a transaction-level advisory lock, released when the batch commits. A writer takes it
+    as its transaction's first statement, holding no row lock yet: a batch that waited for it while
+    holding rows another batch needs would deadlock. SQLite has one writer at a time already
+    (IMMEDIATE transactions). Taking it again in the same transaction is free.
+    """
+    if not clustering_enabled():
+        return  # every article is a story of its own: batches cannot split a story
+    connection = connections[router.db_for_write(Story)]
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PLACEMENT_LOCK])
 
 
 def _apply_decisions(decisions: dict) -> set[int]:

@@ -14,7 +14,6 @@ import sys
 import time
 import tracemalloc
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.db import connection
@@ -256,38 +255,6 @@ def test_memory_does_not_grow_with_the_number_of_files(tmp_path):
 # --------------------------------------------------------------------------- subprocess guarantees
 
 
-@pytest.fixture
-def scratch_database(tmp_path, settings):
-    """A migrated database of its own (a file for SQLite, a database for PostgreSQL) for subprocess imports."""
-    engine = settings.DATABASES["default"]["ENGINE"]
-    if engine.endswith("sqlite3"):
-        url = f"sqlite:///{tmp_path / 'scratch.sqlite3'}"
-        drop = None
-    else:
-        import psycopg
-
-        test_url = os.environ["DATABASE_URL"]
-        name = f"newsdesk_scratch_{os.getpid()}"
-        parts = urlsplit(test_url)
-        admin = urlunsplit(parts._replace(path="/postgres"))
-        with psycopg.connect(admin, autocommit=True) as admin_connection:
-            admin_connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            admin_connection.execute(f'CREATE DATABASE "{name}"')
-        url = urlunsplit(parts._replace(path=f"/{name}"))
-
-        def drop():
-            with psycopg.connect(admin, autocommit=True) as admin_connection:
-                admin_connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    environment = {**os.environ, "DATABASE_URL": url, "DJANGO_SECRET_KEY": "tests", "DJANGO_DEBUG": "0"}
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "-v", "0"], cwd=PROJECT, env=environment, check=True, timeout=300
-    )
-    yield environment
-    if drop:
-        drop()
-
-
 def start_import(environment: dict, *paths: Path, extra: tuple = ()) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "manage.py", "import_articles", *map(str, paths), "--no-progress", *extra],
@@ -464,7 +431,8 @@ def _writes_held(environment: dict, *, waiting: int):
     """Hold back the writes of the imports started inside until ``waiting`` of them wait, then let
     them go at once: their batches then overlap however long each took to start.
 
-    PostgreSQL: a lock on the providers table, which every import's first batch writes. SQLite
+    PostgreSQL: a lock on the providers table, which every import's first batch writes (an import
+    that places stories may wait behind the other for the placement lock instead). SQLite
     has one writer at a time anyway, so nothing is held there."""
     url = environment["DATABASE_URL"]
     if url.startswith("sqlite:///"):
@@ -478,7 +446,8 @@ def _writes_held(environment: dict, *, waiting: int):
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             blocked = database.execute(
-                "SELECT COUNT(*) FROM pg_locks WHERE NOT granted AND relation = 'providers_provider'::regclass"
+                "SELECT COUNT(*) FROM pg_locks WHERE NOT granted"
+                " AND (relation = 'providers_provider'::regclass OR locktype = 'advisory')"
             ).fetchone()[0]
             if blocked >= waiting:
                 break

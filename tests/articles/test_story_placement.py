@@ -14,6 +14,7 @@ from articles import services
 from articles.models import Article, EditorialChange, Story, StoryKey
 from articles.stories import placement
 from articles.stories.features import features_of, lookup_keys, same_event, similarity
+from tests.articles.test_import_scale import _writes_held, query, start_import
 from tests.factories import article_text, make_editor
 
 pytestmark = pytest.mark.django_db
@@ -311,3 +312,65 @@ def test_no_import_makes_a_story_span_more_than_five_days(tmp_path, run_import):
     run_import(directory)
     spans = [story.last_seen_at - story.first_seen_at for story in Story.objects.filter(size__gt=0)]
     assert len(spans) >= 2 and max(spans) <= placement.MAX_AUTOMATIC_SPAN
+
+
+# Names no English text uses: each event's reports share them, no other event does.
+EVENT_NAMES = ["Quorvanta", "Belmistra", "Tavrosk", "Unelwick", "Drazmoor", "Kelvaris", "Ostrevan", "Pyrmela"]
+EVENT_TOWNS = ["Ashcombe", "Brindlemoor", "Caddington", "Dunmarrow", "Elsworth", "Fennick", "Glenholme", "Harrowby"]
+
+
+def write_event_reports(directory, tree: str, halves: tuple[int, ...]) -> dict[str, int]:
+    """Two reports of each event, in the words of two providers, the events four days apart (beyond the
+    window one story may span, so only a concurrency fault could join or split them); returns URL -> event."""
+    directory.mkdir(parents=True)
+    events = {}
+    for event, (name, town) in enumerate(zip(EVENT_NAMES, EVENT_TOWNS, strict=True)):
+        for half in halves:
+            domain = f"{tree}{half}.example"
+            title, excerpt = [
+                (f"Fire at {name} warehouse in {town} forces evacuation",
+                 f"Firefighters fought a blaze at the {name} depot in {town}; forty workers were led out."),
+                (f"{town}: {name} depot blaze, 40 evacuated",
+                 f"Forty staff left the {name} warehouse in {town} as crews tackled the fire on Monday."),
+                (f"{name} warehouse fire in {town} under control",
+                 f"Crews brought the {town} fire at {name}'s depot under control after evacuating forty people."),
+                (f"Evacuation as flames hit {name} site in {town}",
+                 f"About forty workers were evacuated when fire broke out at the {name} warehouse, {town}."),
+            ][half]  # fmt: skip
+            url = f"https://{domain}/news/{event}"
+            events[url] = event
+            (directory / f"{event * 10 + half:03d}.txt").write_text(
+                article_text(
+                    title=title,
+                    excerpt=excerpt,
+                    publishedDateTime=f"2024-05-{1 + 4 * event:02d}T{8 + half:02d}:00:00Z",
+                    webUrl=url,
+                    provider={"name": domain, "domain": domain},
+                ),
+                encoding="utf-8",
+            )
+    return events
+
+
+def test_two_imports_placing_one_events_reports_at_once_make_one_story_of_it(tmp_path, scratch_database):
+    """Each event's reports are split between two imports whose batches overlap: every event still ends
+    as one story (a batch never places its articles while another's, placed but uncommitted, is unseen)."""
+    events = write_event_reports(tmp_path / "first", "a", (0, 1)) | write_event_reports(
+        tmp_path / "second", "b", (2, 3)
+    )
+    with _writes_held(scratch_database, waiting=2):
+        imports = [
+            start_import(scratch_database, tree, extra=("--batch-size", "2", "--workers", "1"))
+            for tree in (tmp_path / "first", tmp_path / "second")
+        ]
+    for process in imports:
+        _, stderr = process.communicate(timeout=300)
+        assert process.returncode == 0, stderr
+
+    stored = dict(query(scratch_database, "SELECT url, story_id FROM articles_article"))
+    assert stored.keys() == events.keys()
+    stories_of_event: dict[int, set] = {}
+    for url, event in events.items():
+        stories_of_event.setdefault(event, set()).add(stored[url])
+    assert all(len(stories) == 1 for stories in stories_of_event.values()), stories_of_event
+    assert len({story for stories in stories_of_event.values() for story in stories}) == len(EVENT_NAMES)
