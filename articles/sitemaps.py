@@ -1,4 +1,4 @@
-"""Sitemap sections of the published catalogue; /sitemap.xml is their index, so it scales past 50,000 URLs.
+"""Sitemap sections of the published catalogue (articles, stories, topics, providers); /sitemap.xml is their index, so it scales past 50,000 URLs.
 
 A section page of 10,000 articles is rendered with a lean template (``sitemap_section.xml``:
 no ``spaceless`` pass, no hreflang loop) and without a ``reverse()`` per article.
@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from providers.models import Provider
 
-from .models import Article, Topic
+from .models import Article, Story, Topic
 
 SLUG_PLACEHOLDER = "slug-placeholder"
 
@@ -50,4 +50,35 @@ class ProviderSitemap(Sitemap):
         return Provider.objects.with_articles_in(Article.objects.published()).order_by("id").only("id", "slug")
 
 
-SITEMAPS = {"articles": ArticleSitemap, "topics": TopicSitemap, "providers": ProviderSitemap}
+class StorySitemap(Sitemap):
+    """Full-coverage pages: stories that more than one published article tell (a story of one is its
+    article's page again), not those merged into another (their address redirects)."""
+
+    def __init__(self):
+        self.before_slug, self.after_slug = reverse("articles:story_detail", kwargs={"slug": SLUG_PLACEHOLDER}).split(
+            SLUG_PLACEHOLDER
+        )
+
+    @property
+    def limit(self) -> int:
+        return settings.NEWSDESK_SITEMAP_ARTICLES_PER_PAGE
+
+    def items(self):
+        return (
+            Story.objects.published()
+            .filter(published_size__gt=1, merged_into=None)
+            .order_by("id")
+            .only("id", "slug", "last_published_at")
+        )
+
+    def location(self, story):
+        return f"{self.before_slug}{story.slug}{self.after_slug}"
+
+    def lastmod(self, story):
+        return story.last_published_at  # a story's page changes when a newer article joins it
+
+    def get_latest_lastmod(self):
+        return None
+
+
+SITEMAPS = {"articles": ArticleSitemap, "stories": StorySitemap, "topics": TopicSitemap, "providers": ProviderSitemap}

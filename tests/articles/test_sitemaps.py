@@ -1,4 +1,4 @@
-"""/sitemap.xml is an index of sections (articles paginated, topics, providers); /robots.txt points at it."""
+"""/sitemap.xml is an index of sections (articles and stories paginated, topics, providers); /robots.txt points at it."""
 
 import xml.etree.ElementTree as ET
 
@@ -6,7 +6,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from articles.models import Story
 from tests import factories
+from tests.articles.story_support import story_of
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +29,7 @@ def test_index_lists_every_section_and_every_page_of_articles(client, settings):
         "http://testserver/sitemap-articles.xml",
         "http://testserver/sitemap-articles.xml?p=2",
         "http://testserver/sitemap-articles.xml?p=3",
+        "http://testserver/sitemap-stories.xml",
         "http://testserver/sitemap-topics.xml",
         "http://testserver/sitemap-providers.xml",
     ]
@@ -48,6 +51,18 @@ def test_article_entries_carry_lastmod(client):
     assert root.find(".//sm:lastmod", NS).text == article.imported_at.date().isoformat()
 
 
+def test_the_stories_section_lists_stories_of_several_published_articles_once(client):
+    told = story_of([factories.article(), factories.article()], slug="told-twice")
+    story_of([factories.article(), factories.article(published=False)], slug="told-once")
+    hidden = story_of([factories.article(published=False), factories.article(published=False)], slug="unpublished")
+    merged = story_of([factories.article(), factories.article()], slug="merged-away")
+    Story.objects.filter(pk=merged.pk).update(merged_into=told)
+    root = ET.fromstring(client.get("/sitemap-stories.xml").content)
+    assert [element.text for element in root.findall(".//sm:loc", NS)] == ["http://testserver/stories/told-twice/"]
+    assert root.find(".//sm:lastmod", NS).text == told.last_published_at.date().isoformat()
+    assert hidden.slug not in client.get("/sitemap-stories.xml").content.decode()
+
+
 def test_topic_and_provider_sections_list_only_those_with_published_articles(client):
     factories.article(topics=("Space",), by=factories.provider("nasa.gov", "NASA"))
     factories.article(published=False, topics=("Embargoed",), by=factories.provider("hidden.example", "Hidden"))
@@ -56,7 +71,7 @@ def test_topic_and_provider_sections_list_only_those_with_published_articles(cli
 
 
 def test_empty_catalogue_sitemaps_are_valid_and_empty(client):
-    assert len(locations(client.get("/sitemap.xml"))) == 3
+    assert len(locations(client.get("/sitemap.xml"))) == 4
     assert locations(client.get("/sitemap-articles.xml")) == []
 
 
@@ -84,7 +99,7 @@ def test_sitemaps_answer_304(client):
 def test_sitemap_queries_do_not_grow_with_the_catalogue(client, django_assert_max_num_queries):
     factories.catalogue(3)
     counts = {}
-    for address in ("/sitemap.xml", "/sitemap-articles.xml", "/sitemap-topics.xml"):
+    for address in ("/sitemap.xml", "/sitemap-articles.xml", "/sitemap-stories.xml", "/sitemap-topics.xml"):
         with CaptureQueriesContext(connection) as queries:
             client.get(address)
         counts[address] = len(queries.captured_queries)
@@ -92,7 +107,7 @@ def test_sitemap_queries_do_not_grow_with_the_catalogue(client, django_assert_ma
     for address, count in counts.items():
         with django_assert_max_num_queries(count):
             assert client.get(address).status_code == 200
-    assert counts["/sitemap.xml"] <= 4  # the validator and one COUNT per section
+    assert counts["/sitemap.xml"] <= 5  # the validator and one COUNT per section
 
 
 def test_robots_txt_points_at_the_sitemap_index(client):
