@@ -2,12 +2,12 @@
 file order, what clustering costs in throughput, and whether placing a file costs more as the catalogue grows.
 
     .venv/bin/python bench/story_bench.py                   # every part, SQLite
-    .venv/bin/python bench/story_bench.py --quick           # sizes divided by 10
+    .venv/bin/python bench/story_bench.py --quick           # sizes divided by 10 (--scale N: by N)
     .venv/bin/python bench/story_bench.py --only quality    # or throughput, lookup
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/nd_storybench .venv/bin/python bench/story_bench.py
 
 Parts:
-  quality      for each labelled set (bench/story_sets/written_a.yaml and written_b.yaml when present, and
+  quality      for each labelled set (bench/story_sets/written_*.yaml, and
                procedural sets of ~3,000 and ~20,000 articles): B-cubed precision, recall and F1 of the
                imported stories, stories vs events, beside a word-overlap baseline (Jaccard of title+excerpt
                words within 72 hours, joined transitively, best F1 over thresholds 0.15-0.35); and the
@@ -156,13 +156,12 @@ def split_in_halves(paths: list[Path], directory: Path) -> list[Path]:
     return halves
 
 
-def quality(scratch: Scratch, work: Path, quick: bool) -> None:
+def quality(scratch: Scratch, work: Path, scale: int, written: bool) -> None:
     sets: list[tuple[str, list[corpus.Event]]] = []
-    for name in ("written_a", "written_b"):
-        if (STORY_SETS / f"{name}.yaml").exists():
-            sets.append((name, corpus.load_written(STORY_SETS / f"{name}.yaml")))
+    for path in sorted(STORY_SETS.glob("written_*.yaml")) if written else []:
+        sets.append((path.stem, corpus.load_written(path)))
     for size in (3_000, 20_000):
-        size //= 10 if quick else 1
+        size //= scale
         sets.append((f"procedural {size:,}", procedural(size, size)))
 
     rows, order_rows = [], []
@@ -221,8 +220,8 @@ def quality(scratch: Scratch, work: Path, quick: bool) -> None:
         print(f"{name:<20} {shuffled_f1:15.3f} {halves_f1:11.3f}")
 
 
-def throughput(scratch: Scratch, work: Path, quick: bool) -> None:
-    size = 2_000 if quick else 20_000
+def throughput(scratch: Scratch, work: Path, scale: int, written: bool) -> None:
+    size = 20_000 // scale
     directory = work / "throughput"
     corpus.write_tree(procedural(21, size), directory)
     floor_rate = floor(directory)
@@ -241,8 +240,7 @@ def throughput(scratch: Scratch, work: Path, quick: bool) -> None:
     )
 
 
-def lookup(scratch: Scratch, work: Path, quick: bool) -> None:
-    scale = 10 if quick else 1
+def lookup(scratch: Scratch, work: Path, scale: int, written: bool) -> None:
     sizes, probe_size = (10_000 // scale, 200_000 // scale), 500 // scale
     # The probe sits two days into the catalogues' span: both have the same neighbourhood around it.
     probe_events = procedural(97, probe_size, start=corpus.START + timedelta(days=2))
@@ -276,24 +274,27 @@ def lookup(scratch: Scratch, work: Path, quick: bool) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="every size divided by 10")
+    parser.add_argument("--quick", action="store_true", help="every size divided by 10 (as --scale 10)")
+    parser.add_argument("--scale", type=int, default=1, help="divide every size by this")
+    parser.add_argument("--no-written", action="store_true", help="leave out the written sets (bench/story_sets/)")
     parser.add_argument("--only", choices=["quality", "throughput", "lookup"], help="run one part")
     parser.add_argument(
         "--project", type=Path, default=PROJECT, help="checkout whose manage.py to run (default: this one)"
     )
     parser.add_argument("--keep", action="store_true", help="keep the generated files and databases")
     args = parser.parse_args()
+    scale = 10 if args.quick else max(args.scale, 1)
 
     work = Path(tempfile.mkdtemp(prefix="newsdesk-story-bench-"))
     scratch = Scratch(work, args.project.resolve())
     print(
         f"story bench: database {'PostgreSQL' if scratch.database_url else 'SQLite'}; "
-        f"{'quick sizes; ' if args.quick else ''}{load_average()}"
+        f"{f'sizes divided by {scale}; ' if scale > 1 else ''}{load_average()}"
     )
     try:
         for name, part in (("quality", quality), ("throughput", throughput), ("lookup", lookup)):
             if args.only in (None, name):
-                part(scratch, work, args.quick)
+                part(scratch, work, scale, not args.no_written)
     finally:
         if args.keep:
             print(f"kept {work}")

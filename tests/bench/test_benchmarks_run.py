@@ -34,6 +34,11 @@ BENCHMARKS = {
         {},
         ["list / ceiling:", "ceiling"],
     ),
+    "stories": (
+        ["story_bench.py", "--scale", "200", "--no-written"],
+        {},
+        ["procedural 100", "ratio on / off:", "ratio 1,000 / 50:"],
+    ),
     "load": (
         ["load.py", "--n", "200", "--import-n", "50", "--seconds", "6"],
         {"DATABASE_URL": LOAD_DATABASE_URL},
