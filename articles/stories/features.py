@@ -189,7 +189,7 @@ def decoded(text: str) -> Features:
 # --- How alike two articles are ---------------------------------------------------------------------
 
 # The threshold and the conflict's discount were chosen on labelled sets (bench/story_bench.py).
-SAME_EVENT_THRESHOLD = 0.12
+SAME_EVENT_THRESHOLD = 0.15
 CONFLICT_DISCOUNT = 0.3
 # A name this rare in English (Croydon, Stratford; not London or Police) tells one event's place apart.
 NAME_RARITY = 3.5

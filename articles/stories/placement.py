@@ -24,7 +24,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from ..ingest.sql import chunks, delete_rows, insert_rows, select_rows
-from .features import Features, candidate_keys, decoded, lookup_keys, match_score
+from .features import SAME_EVENT_THRESHOLD, Features, candidate_keys, decoded, lookup_keys, match_score
 from .models import Story, StoryKey
 
 STARTED, JOINED, STAYED = "started", "joined", "stayed"
@@ -34,6 +34,10 @@ CANDIDATES = 10
 # more likely a run of look-alike reports than one event, and a story's cost grows with its size.
 MAX_AUTOMATIC_SIZE = 150
 MAX_AUTOMATIC_SPAN = datetime.timedelta(days=5)
+# An article joins a story when one of its links there is this strong, or when this share of the story's
+# members it was compared with link (chosen on the labelled sets, bench/story_bench.py).
+CONFIDENT_LINK = 0.3
+STORY_AGREEMENT = 0.34
 # A word that this many articles of a day share says nothing about which event it is: it finds no candidates.
 CROWDED_KEY = 50
 # The advisory lock's number (any constant the application uses for nothing else): "stories" in ASCII.
@@ -176,7 +180,8 @@ def _store_features(moving: list[int], encoded: dict[int, str], rows: dict[int, 
 
 
 def _links(moving, features, rows) -> tuple[dict[int, list[tuple[float, int]]], dict[int, dict]]:
-    """For each moving article, the articles it reports the same event as: [(similarity, id)]."""
+    """For each moving article, the articles it was compared with: [(similarity, id)], best first; a
+    similarity under ``SAME_EVENT_THRESHOLD`` (0 for one too far in time) is no link."""
     from ..models import Article
 
     wanted: dict[int, set[int]] = {}
@@ -211,16 +216,27 @@ def _links(moving, features, rows) -> tuple[dict[int, list[tuple[float, int]]], 
     links: dict[int, list[tuple[float, int]]] = {}
     for pk in moving:
         mine = features[pk]
-        found = []
+        scored = []
         for other in nearest[pk]:
             candidate = others.get(other)
             if candidate is None:
                 continue
             score = match_score(mine, candidate["features"], _hours_apart(rows[pk], candidate))
-            if score is not None:
-                found.append((score, other))
-        links[pk] = sorted(found, reverse=True)
+            scored.append((score or 0.0, other))
+        links[pk] = sorted(scored, reverse=True)
     return links, others
+
+
+def _story_agrees(scores: list[float], size: int) -> bool:
+    """Whether a story of ``size`` articles, whose members an article was compared with (``scores``),
+    takes it in: a strong link is enough, weaker ones must be several and enough of those compared
+    (one look-alike member of another event's story does not pull the article, and its story, in)."""
+    linked = [score for score in scores if score >= SAME_EVENT_THRESHOLD]
+    if not linked:
+        return False
+    if max(linked) >= CONFIDENT_LINK or size == 1:
+        return True
+    return len(linked) >= 2 and len(linked) >= STORY_AGREEMENT * len(scores)
 
 
 def _most_shared(shared: Counter) -> list[int]:
@@ -279,8 +295,26 @@ def _group(moving, rows, others, links):
         root = find(item)
         edited_of[root] = edited_of.get(root, False) or is_edited(item)
         extent.setdefault(root, extent_of(item, pk))
+
+    def root_of(item):
+        while item in parent and parent[item] != item:
+            item = parent[item]
+        return item
+
+    def agrees(pk: int, root) -> bool:
+        # Judged from the side of ``pk`` (an article being placed): the members of ``root`` it was compared with.
+        if pk not in links:
+            return False
+        scores = [score for score, other in links[pk] if root_of(node(other)) == root]
+        return _story_agrees(scores, extent[root][0])
+
     edges = sorted(
-        ((score, min(pk, other), max(pk, other)) for pk in moving for score, other in links.get(pk, ())),
+        (
+            (score, min(pk, other), max(pk, other))
+            for pk in moving
+            for score, other in links.get(pk, ())
+            if score >= SAME_EVENT_THRESHOLD
+        ),
         key=lambda edge: (-edge[0], edge[1], edge[2]),
     )
     for _, a, b in edges:
@@ -290,6 +324,8 @@ def _group(moving, rows, others, links):
             extent.setdefault(root, extent_of(item, pk))
         if ra == rb or (edited_of[ra] and edited_of[rb]):
             continue  # two stories editors worked on stay apart
+        if not (agrees(a, rb) or agrees(b, ra)):
+            continue  # a lone link into a story most of whose members this article does not match
         (size_a, first_a, last_a), (size_b, first_b, last_b) = extent[ra], extent[rb]
         joined = (size_a + size_b, min(first_a, first_b), max(last_a, last_b))
         if joined[0] > MAX_AUTOMATIC_SIZE or joined[2] - joined[1] > MAX_AUTOMATIC_SPAN:

@@ -374,3 +374,13 @@ def test_two_imports_placing_one_events_reports_at_once_make_one_story_of_it(tmp
         stories_of_event.setdefault(event, set()).add(stored[url])
     assert all(len(stories) == 1 for stories in stories_of_event.values()), stories_of_event
     assert len({story for stories in stories_of_event.values() for story in stories}) == len(EVENT_NAMES)
+
+
+def test_a_story_takes_an_article_in_on_a_strong_link_or_on_several_weak_ones():
+    weak, strong, none = placement.SAME_EVENT_THRESHOLD + 0.01, placement.CONFIDENT_LINK, 0.0
+    assert placement._story_agrees([strong, none, none], size=5)
+    assert placement._story_agrees([weak], size=1)  # a story of one: the link is all there is
+    assert not placement._story_agrees([weak, none, none], size=3)  # one look-alike member of another event
+    assert placement._story_agrees([weak, weak, none], size=3)
+    assert not placement._story_agrees([weak, weak, none, none, none, none, none], size=7)
+    assert not placement._story_agrees([none, none], size=2)
