@@ -165,8 +165,16 @@ def candidate_keys(words, day: int) -> list[int]:
 
 
 def lookup_keys(features: Features, day: int) -> list[int]:
-    words = features.key_words()
-    return [_key(word, near) for near in range(day - LOOKUP_DAYS, day + LOOKUP_DAYS + 1) for word in words]
+    """The keys of an article's key words on the days around its own (what ``_key`` gives, computed
+    in one pass: this runs for every article placed)."""
+    hashes = [_word_key(word) for word in features.key_words()]
+    keys = []
+    for near in range(day - LOOKUP_DAYS, day + LOOKUP_DAYS + 1):
+        mix = near * 0x9E3779B97F4A7C15
+        for word_hash in hashes:
+            mixed = (word_hash ^ mix) & 0xFFFFFFFFFFFFFFFF
+            keys.append(mixed - (1 << 64) if mixed >= 1 << 63 else mixed)
+    return keys
 
 
 @functools.lru_cache(maxsize=65_536)
