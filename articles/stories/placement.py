@@ -28,8 +28,9 @@ from .features import SAME_EVENT_THRESHOLD, Features, candidate_keys, decoded, l
 from .models import Story, StoryKey
 
 STARTED, JOINED, STAYED = "started", "joined", "stayed"
-# The most articles one article is compared with.
-CANDIDATES = 10
+# The most articles one article is compared with: those sharing most of its key words. More finds no
+# more of its own event (single linkage reaches the rest) but more look-alikes (bench/story_bench.py).
+CANDIDATES = 4
 # No import makes a story larger or longer than this (an editor may): a chain of links beyond them is
 # more likely a run of look-alike reports than one event, and a story's cost grows with its size.
 MAX_AUTOMATIC_SIZE = 150
@@ -39,7 +40,7 @@ MAX_AUTOMATIC_SPAN = datetime.timedelta(days=5)
 CONFIDENT_LINK = 0.3
 STORY_AGREEMENT = 0.34
 # A word that this many articles of a day share says nothing about which event it is: it finds no candidates.
-CROWDED_KEY = 50
+CROWDED_KEY = 20
 # The advisory lock's number (any constant the application uses for nothing else): "stories" in ASCII.
 PLACEMENT_LOCK = int.from_bytes(b"stories", "big")
 
