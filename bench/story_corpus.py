@@ -8,7 +8,7 @@ from the particulars its reports have in common, as real ones do: what set it ap
 of its action ("recalled cars over faulty brakes"), a named site, a named thing (an operation, a product,
 a case, a storm), a spokesperson with a role and a statement, a sum and a date. Each article tells some
 of them, not all, in its own words (actor alias, active or passive, a headline led by the action or by a
-particular, digits or number words, place phrasing, object synonyms, a line of background and often a
+particular, digits or number words, place phrasing, object synonyms, a line of background and a
 reaction it got for itself, its own date 0-48 h after the event). It also makes hard negatives on
 purpose: the same actor and action elsewhere the same day; the same actor and place weeks later; the
 same action by another actor elsewhere. They share the actor and action wording, and at most the
@@ -708,9 +708,10 @@ def _excerpt(
     rng: random.Random, facts: dict, told: dict, alias: str, obj: str, place: str, number: str, weekday: str
 ) -> str:
     """A lead sentence saying who did what where (with what of the particulars this report tells), then the
-    rest of what it tells, a line of background and often a reaction of its own, in any order."""
+    rest of what it tells, a line of background and a reaction it got for itself, in any order."""
     action = ACTIONS[facts["action"]]
     third, past, participle, unit = action[3:6] + (action[7],)
+    was = "were" if obj.endswith("s") else "was"
     thing_inline = told["thing"] and rng.random() < 0.6
     if thing_inline:
         obj = _with_thing(obj, facts)
@@ -722,7 +723,6 @@ def _excerpt(
     else:
         where = f" in {place}"
     tail = rng.choice(NUMBER_TAILS).format(n=number, u=unit) if rng.random() < 0.7 else ""
-    was = "were" if obj.split(",")[0].endswith("s") else "was"
     core = rng.choice([f"{alias} {past} {obj}", f"{obj} {was} {participle} by {alias}"])
     a = _capital(alias)
     lead = rng.choice(
@@ -746,14 +746,13 @@ def _excerpt(
     if told["cost"] or told["date"]:
         rest.append(_about_figures(rng, facts, told))
     rest.append(_background(rng, facts))
-    if rng.random() < 0.75:
-        rest.append(_reaction(rng))
+    rest.append(_reaction(rng))
     rng.shuffle(rest)
     return " ".join([lead, *rest])
 
 
 # How often one report names each of its event's particulars: real reports of one event mention some, not all.
-MENTIONS = {"site": 0.7, "thing": 0.75, "person": 0.7, "quote": 0.5, "cost": 0.5, "date": 0.5, "why": 0.7}
+MENTIONS = {"site": 0.65, "thing": 0.75, "person": 0.7, "quote": 0.5, "cost": 0.5, "date": 0.5, "why": 0.85}
 
 
 def _articles(rng: random.Random, facts: dict, size: int, moment: datetime) -> list[Article]:
@@ -867,9 +866,10 @@ def generate(
             facts["day"] = base.facts["day"] + rng.uniform(-1, 1)
             note = f"hard negative of {base.id}: same action, other actor and place"
         # The same actor may send the same spokesperson, and weeks later be back at the same site about the
-        # same named thing; a new statement every time, and all new particulars for another actor.
+        # same named thing; the same action may have the same cause (two countries expelling diplomats over
+        # one spy scandal). A new statement, sum and date every time.
         same_action = facts["action"] == base.facts["action"]
-        kept = {"person": kind < 2, "site": kind == 1, "thing": kind == 1, "why": kind < 2 and same_action}
+        kept = {"person": kind < 2, "site": kind == 1, "thing": kind == 1, "why": same_action}
         facts.update(
             {
                 key: value
