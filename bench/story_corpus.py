@@ -675,13 +675,13 @@ def _headline(rng: random.Random, facts: dict, told: dict, alias: str, obj: str,
     if told["quote"]:
         quote, last = _quote(facts, whole=False), _person(facts, full=False)
         templates += [f"'{quote}': {alias} {third} {obj}", f"'{quote}', says {last} as {alias} {third} {obj}"]
-    return rng.choice(templates)
+    return _capital(rng.choice(templates))
 
 
 def _particular_headline(rng: random.Random, facts: dict, told: dict, place: str, number: str) -> str:
     """Headlines that lead with what is particular to the event rather than with who did what."""
     unit, why, last = ACTIONS[facts["action"]][7], facts["why"], _person(facts, full=False)
-    thing, site, cost = _capital(facts["thing"][1].strip(", ")), _capital(facts["site"]), facts["cost"]
+    thing, site, cost = facts["thing"][1].strip(", "), facts["site"], facts["cost"]
     options = []
     if told["thing"]:
         options += [f"{thing}: what we know so far", f"{thing}: {number} {unit} in {place}", f"{thing} {why}"]
@@ -693,7 +693,7 @@ def _particular_headline(rng: random.Random, facts: dict, told: dict, place: str
         options += [f"{facts['person'][0]} {last}: '{quote}'", f"'{quote}' - {last} speaks in {place}"]
     if told["cost"]:
         options += [f"{cost} {why}: {place} counts the cost", f"The {cost} question in {place}"]
-    return rng.choice(options) if options else ""
+    return _capital(rng.choice(options)) if options else ""
 
 
 NUMBER_TAILS = [
