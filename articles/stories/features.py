@@ -140,6 +140,10 @@ class Features:
 
     def key_words(self) -> list[str]:
         """The heaviest words, ties by the word: the same for the same text, whatever else is stored."""
+        return self._key_words
+
+    @functools.cached_property
+    def _key_words(self) -> list[str]:
         ranked = sorted(self.summary.items(), key=lambda item: (-item[1], item[0]))
         return [word for word, _ in ranked[:KEY_WORDS]]
 

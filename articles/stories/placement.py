@@ -181,7 +181,7 @@ def _store_features(moving: list[int], encoded: dict[int, str], rows: dict[int, 
 
 
 def _links(moving, features, rows) -> tuple[dict[int, list[tuple[float, int]]], dict[int, dict]]:
-    """For each moving article, the articles it was compared with: [(similarity, id)], best first; a
+    """For each moving article, the articles it was compared with: [(similarity, id)]; a
     similarity under ``SAME_EVENT_THRESHOLD`` (0 for one too far in time) is no link."""
     from ..models import Article
 
@@ -206,7 +206,12 @@ def _links(moving, features, rows) -> tuple[dict[int, list[tuple[float, int]]], 
         nearest[pk] = _most_shared(shared)
     candidate_ids = {other for pk in moving for other in nearest[pk]}
     others = {
-        pk: {"story": story, "placed": bool(placed), "when": _when(date, imported), "features": decoded(stored)}
+        pk: {
+            "story": story,
+            "placed": bool(placed),
+            "when": _when(date, imported),
+            "features": features[pk] if pk in features else decoded(stored),  # this batch's: not read back
+        }
         for pk, story, placed, date, imported, stored in select_rows(
             Article,
             ("id", "story", "story_placed_by_editor", "published_at", "first_imported_at", "story_features"),
@@ -224,7 +229,7 @@ def _links(moving, features, rows) -> tuple[dict[int, list[tuple[float, int]]], 
                 continue
             score = match_score(mine, candidate["features"], _hours_apart(rows[pk], candidate))
             scored.append((score or 0.0, other))
-        links[pk] = sorted(scored, reverse=True)
+        links[pk] = scored
     return links, others
 
 
