@@ -126,6 +126,10 @@ class Features:
 
     def encode(self) -> str:
         """A compact, stable text form, stored on the article (``story_features``)."""
+        return self._encoded
+
+    @functools.cached_property
+    def _encoded(self) -> str:
         summary = " ".join(f"{word}:{weight:.2f}" for word, weight in sorted(self.summary.items()))
         return "|".join((summary, " ".join(sorted(self.body)), " ".join(sorted(self.names))))
 
@@ -136,7 +140,10 @@ class Features:
         for item in summary_text.split():
             word, _, weight = item.rpartition(":")
             summary[word] = float(weight)
-        return cls(summary=summary, body=frozenset(body_text.split()), names=frozenset(names_text.split()))
+        features = cls(summary=summary, body=frozenset(body_text.split()), names=frozenset(names_text.split()))
+        if text:
+            features.__dict__["_encoded"] = text  # what ``encode`` wrote: not worked out again
+        return features
 
     def key_words(self) -> list[str]:
         """The heaviest words, ties by the word: the same for the same text, whatever else is stored."""

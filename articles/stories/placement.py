@@ -250,9 +250,10 @@ def _most_shared(shared: Counter) -> list[int]:
     if len(shared) <= CANDIDATES:
         return list(shared)
     cut = heapq.nlargest(CANDIDATES, shared.values())[-1]
-    above = [other for other, count in shared.items() if count > cut]
-    tied = sorted((other for other, count in shared.items() if count == cut), reverse=True)
-    return above + tied[: CANDIDATES - len(above)]
+    best = [(count, other) for other, count in shared.items() if count >= cut]
+    if len(best) > CANDIDATES:
+        best = heapq.nlargest(CANDIDATES, best)
+    return [other for _, other in best]
 
 
 def _group(moving, rows, others, links):
