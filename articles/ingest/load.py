@@ -38,7 +38,7 @@ from providers.services import providers_ensure
 
 from ..models import Article, ArticleImage, EditorialChange, RelatedLink, SourceFile, TaggedTopic
 from ..services import articles_content_update, articles_follow_files
-from ..stories.features import decoded
+from ..stories.features import Features
 from ..stories.placement import place_articles, wait_for_other_placements
 from ..topics import topics_ensure
 from .files import ArticleFile, Unreadable, read_article_file
@@ -474,7 +474,7 @@ class CatalogueWriter:
             for candidate in created_meanwhile:
                 candidate.report.outcome = UPDATED
             placements = place_articles(
-                {article_ids[c.article.source_key]: decoded(c.article.story_features) for c in to_write},
+                {article_ids[c.article.source_key]: Features.decode(c.article.story_features) for c in to_write},
                 decisions={article_ids[c.article.source_key]: c.article.story for c in to_write if c.article.story},
             )
             for candidate in candidates:

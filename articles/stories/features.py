@@ -199,12 +199,6 @@ def _key(word: str, day: int) -> int:
     return mixed - (1 << 64) if mixed >= 1 << 63 else mixed
 
 
-@functools.lru_cache(maxsize=32_768)
-def decoded(text: str) -> Features:
-    """``Features.decode``, remembered: the articles one batch compares with are mostly the last batches'."""
-    return Features.decode(text)
-
-
 # --- How alike two articles are ---------------------------------------------------------------------
 
 # The threshold and the conflict's discount were chosen on labelled sets (bench/story_bench.py).

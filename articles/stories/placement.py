@@ -24,7 +24,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from ..ingest.sql import chunks, delete_rows, insert_rows, select_rows
-from .features import SAME_EVENT_THRESHOLD, Features, candidate_keys, decoded, lookup_keys, match_score
+from .features import SAME_EVENT_THRESHOLD, Features, candidate_keys, lookup_keys, match_score
 from .models import Story, StoryKey
 
 STARTED, JOINED, STAYED = "started", "joined", "stayed"
@@ -210,7 +210,8 @@ def _links(moving, features, rows) -> tuple[dict[int, list[tuple[float, int]]], 
             "story": story,
             "placed": bool(placed),
             "when": _when(date, imported),
-            "features": features[pk] if pk in features else decoded(stored),  # this batch's: not read back
+            # This batch's own are at hand; the others are read once per batch (no cache that grows with the run).
+            "features": features[pk] if pk in features else Features.decode(stored),
         }
         for pk, story, placed, date, imported, stored in select_rows(
             Article,
