@@ -15,10 +15,14 @@ from .models import Article, Story, Topic
 SLUG_PLACEHOLDER = "slug-placeholder"
 
 
-class ArticleSitemap(Sitemap):
+class PagedSitemap(Sitemap):
+    """A large section, paginated, each entry's address built from its slug without a ``reverse()``."""
+
+    url_name = ""
+
     def __init__(self):
-        # "/articles/<slug>/" split once around a placeholder, so each article is two concatenations.
-        self.before_slug, self.after_slug = reverse("articles:detail", kwargs={"slug": SLUG_PLACEHOLDER}).split(
+        # "/articles/<slug>/" split once around a placeholder, so each entry is two concatenations.
+        self.before_slug, self.after_slug = reverse(self.url_name, kwargs={"slug": SLUG_PLACEHOLDER}).split(
             SLUG_PLACEHOLDER
         )
 
@@ -26,18 +30,22 @@ class ArticleSitemap(Sitemap):
     def limit(self) -> int:
         return settings.NEWSDESK_SITEMAP_ARTICLES_PER_PAGE
 
+    def location(self, item):
+        return f"{self.before_slug}{item.slug}{self.after_slug}"
+
+    def get_latest_lastmod(self):
+        return None  # The default evaluates every item just to build the index.
+
+
+class ArticleSitemap(PagedSitemap):
+    url_name = "articles:detail"
+
     def items(self):
         # Ordered by id: stable pages while new articles arrive.
         return Article.objects.published().order_by("id").only("id", "slug", "imported_at")
 
-    def location(self, article):
-        return f"{self.before_slug}{article.slug}{self.after_slug}"
-
     def lastmod(self, article):
         return article.imported_at
-
-    def get_latest_lastmod(self):
-        return None  # The default evaluates every item just to build the index.
 
 
 class TopicSitemap(Sitemap):
@@ -50,18 +58,11 @@ class ProviderSitemap(Sitemap):
         return Provider.objects.with_articles_in(Article.objects.published()).order_by("id").only("id", "slug")
 
 
-class StorySitemap(Sitemap):
+class StorySitemap(PagedSitemap):
     """Full-coverage pages: stories that more than one published article tell (a story of one is its
     article's page again), not those merged into another (their address redirects)."""
 
-    def __init__(self):
-        self.before_slug, self.after_slug = reverse("articles:story_detail", kwargs={"slug": SLUG_PLACEHOLDER}).split(
-            SLUG_PLACEHOLDER
-        )
-
-    @property
-    def limit(self) -> int:
-        return settings.NEWSDESK_SITEMAP_ARTICLES_PER_PAGE
+    url_name = "articles:story_detail"
 
     def items(self):
         return (
@@ -71,14 +72,8 @@ class StorySitemap(Sitemap):
             .only("id", "slug", "last_published_at")
         )
 
-    def location(self, story):
-        return f"{self.before_slug}{story.slug}{self.after_slug}"
-
     def lastmod(self, story):
         return story.last_published_at  # a story's page changes when a newer article joins it
-
-    def get_latest_lastmod(self):
-        return None
 
 
 SITEMAPS = {"articles": ArticleSitemap, "stories": StorySitemap, "topics": TopicSitemap, "providers": ProviderSitemap}
