@@ -20,7 +20,7 @@ from articles.ingest.parse import parse_bytes
 from articles.models import Article, SourceFile, Topic
 from providers.models import Provider
 from tests.articles.test_import_articles import catalogue_snapshot, read_report, seed
-from tests.articles.test_import_scale import PROJECT, scratch_database  # noqa: F401  (a fixture)
+from tests.articles.test_import_scale import PROJECT
 from tests.factories import article_text
 
 pytestmark = pytest.mark.django_db
@@ -116,7 +116,7 @@ def test_export_that_fails_mid_file_leaves_no_partial_file(make_article, tmp_pat
     assert (tmp_path / "export" / f"{small.slug}.txt").read_text(encoding="utf-8") == article_file_text(small)
 
 
-def test_export_killed_mid_file_leaves_only_a_temporary_file_that_imports_skip(run_import, tmp_path, scratch_database):  # noqa: F811  (the fixture)
+def test_export_killed_mid_file_leaves_only_a_temporary_file_that_imports_skip(run_import, tmp_path, scratch_database):
     feed = tmp_path / "feed"
     feed.mkdir()
     (feed / "a-small.txt").write_text(article_text(webUrl="https://example.com/small"), encoding="utf-8")
