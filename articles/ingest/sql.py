@@ -21,19 +21,33 @@ MAX_PARAMETERS = 2000  # per lookup statement (SQLite allows at most 32,766)
 
 
 def select_rows(
-    model, fields: Sequence[str], key: str, values: Sequence, *, not_null: str | None = None
+    model,
+    fields: Sequence[str],
+    key: str,
+    values: Sequence,
+    *,
+    not_null: str | None = None,
+    at_most: int | None = None,
 ) -> list[tuple]:
     """``SELECT fields FROM model WHERE key IN values`` (and ``not_null`` IS NOT NULL), sent in chunks:
-    the values as the database driver returns them."""
+    the values as the database driver returns them. With ``at_most``, only the rows of the values
+    that at most that many rows hold: the database counts the others and sends none of them."""
     connection = connections[router.db_for_write(model)]  # inside the writing transaction
     quote = connection.ops.quote_name
+    table, key_column = quote(model._meta.db_table), quote(model._meta.get_field(key).column)
     columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
     condition = f" AND {quote(model._meta.get_field(not_null).column)} IS NOT NULL" if not_null else ""
     found: list[tuple] = []
     with _bulk_cursor(connection) as cursor:
         for chunk in chunks(values, MAX_PARAMETERS):
-            among, params = _one_of(connection, quote(model._meta.get_field(key).column), chunk)
-            cursor.execute(f"SELECT {columns} FROM {quote(model._meta.db_table)} WHERE {among}{condition}", params)
+            among, params = _one_of(connection, key_column, chunk)
+            if at_most is not None:
+                among = (
+                    f"{key_column} IN (SELECT {key_column} FROM {table} WHERE {among}"
+                    f" GROUP BY {key_column} HAVING COUNT(*) <= %s)"
+                )
+                params = [*params, at_most]
+            cursor.execute(f"SELECT {columns} FROM {table} WHERE {among}{condition}", params)
             found.extend(cursor.fetchall())
     return found
 

@@ -190,9 +190,13 @@ def _links(moving, features, rows) -> tuple[dict[int, list[tuple[float, int]]], 
     for pk in moving:
         keys = lookup_keys(features[pk], _day(rows[pk]))
         wanted[pk] = set(keys)
-    for key, article in select_rows(StoryKey, ("key", "article"), "key", sorted(set().union(*wanted.values()))):
+    # A crowded key's rows never travel: the database counts them and leaves them out. (Fetched, a word
+    # every article of a busy day carries would cost each batch more than the last.)
+    for key, article in select_rows(
+        StoryKey, ("key", "article"), "key", sorted(set().union(*wanted.values())), at_most=CROWDED_KEY
+    ):
         by_key[key].append(article)
-    telling = {key: articles for key, articles in by_key.items() if len(articles) <= CROWDED_KEY}
+    telling = by_key
     # Each article is compared with the few that share most of its key words (the latest first on a tie):
     # a day with thousands of look-alike articles costs no more than one with a few.
     nearest: dict[int, list[int]] = {}

@@ -384,3 +384,19 @@ def test_a_story_takes_an_article_in_on_a_strong_link_or_on_several_weak_ones():
     assert placement._story_agrees([weak, weak, none], size=3)
     assert not placement._story_agrees([weak, weak, none, none, none, none, none], size=7)
     assert not placement._story_agrees([none, none], size=2)
+
+
+def test_a_key_more_articles_share_than_the_crowded_limit_sends_no_rows(tree, run_import):
+    from articles.ingest.sql import select_rows
+
+    run_import(tree)
+    articles = list(Article.objects.values_list("id", flat=True)[:4])
+    StoryKey.objects.bulk_create([StoryKey(key=-1, article_id=pk) for pk in articles[:3]])
+    StoryKey.objects.create(key=-2, article_id=articles[3])
+    with CaptureQueriesContext(connection) as queries:
+        found = select_rows(StoryKey, ("key", "article"), "key", [-1, -2], at_most=2)
+    assert found == [(-2, articles[3])]  # the database counted key -1's three rows and sent none
+    assert len(queries.captured_queries) == 1
+    assert sorted(select_rows(StoryKey, ("key", "article"), "key", [-1, -2])) == sorted(
+        [(-1, pk) for pk in articles[:3]] + [(-2, articles[3])]
+    )
