@@ -39,6 +39,9 @@ MAX_AUTOMATIC_SPAN = datetime.timedelta(days=5)
 # members it was compared with link (chosen on the labelled sets, bench/story_bench.py).
 CONFIDENT_LINK = 0.3
 STORY_AGREEMENT = 0.34
+# A story of one joins a story of several on a link this strong (files arrive in any order: the one may
+# be a look-alike that came before its own event's reports).
+SINGLE_LINK = 0.2
 # A word that this many articles of a day share says nothing about which event it is: it finds no candidates.
 CROWDED_KEY = 20
 # The advisory lock's number (any constant the application uses for nothing else): "stories" in ASCII.
@@ -238,15 +241,23 @@ def _links(moving, features, rows) -> tuple[dict[int, list[tuple[float, int]]], 
     return links, others
 
 
-def _story_agrees(scores: list[float], size: int) -> bool:
+def _story_agrees(scores: list[float], size: int, *, alone: bool = True) -> bool:
     """Whether a story of ``size`` articles, whose members an article was compared with (``scores``),
-    takes it in: a strong link is enough, weaker ones must be several and enough of those compared
-    (one look-alike member of another event's story does not pull the article, and its story, in)."""
+    takes it in (``alone``: the article is not yet in a story of several).
+
+    A strong link is enough. Two articles alone may link on a weak one; an article alone and a story
+    of several, or two stories of several, need more: a story of one joins a story of several on a
+    middling link, a story of several on weak links from several of its members and enough of those
+    compared (one look-alike member of another event's story does not pull the article, and its
+    story, in; nor does a story take in a look-alike that arrived before its own event's reports).
+    """
     linked = [score for score in scores if score >= SAME_EVENT_THRESHOLD]
     if not linked:
         return False
-    if max(linked) >= CONFIDENT_LINK or size == 1:
+    if max(linked) >= CONFIDENT_LINK:
         return True
+    if size == 1:
+        return alone or max(linked) >= SINGLE_LINK
     return len(linked) >= 2 and len(linked) >= STORY_AGREEMENT * len(scores)
 
 
@@ -318,7 +329,8 @@ def _group(moving, rows, others, links):
         if pk not in links:
             return False
         scores = [score for score, other in links[pk] if root_of(node(other)) == root]
-        return _story_agrees(scores, extent[root][0])
+        alone = extent[root_of(node(pk))][0] == 1
+        return _story_agrees(scores, extent[root][0], alone=alone)
 
     edges = sorted(
         (

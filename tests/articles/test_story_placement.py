@@ -377,9 +377,16 @@ def test_two_imports_placing_one_events_reports_at_once_make_one_story_of_it(tmp
 
 
 def test_a_story_takes_an_article_in_on_a_strong_link_or_on_several_weak_ones():
-    weak, strong, none = placement.SAME_EVENT_THRESHOLD + 0.01, placement.CONFIDENT_LINK, 0.0
+    weak, middling, strong, none = (
+        placement.SAME_EVENT_THRESHOLD + 0.01,
+        placement.SINGLE_LINK,
+        placement.CONFIDENT_LINK,
+        0.0,
+    )
     assert placement._story_agrees([strong, none, none], size=5)
-    assert placement._story_agrees([weak], size=1)  # a story of one: the link is all there is
+    assert placement._story_agrees([weak], size=1)  # two articles alone: the link is all there is
+    assert not placement._story_agrees([weak], size=1, alone=False)  # a look-alike that came first
+    assert placement._story_agrees([middling], size=1, alone=False)
     assert not placement._story_agrees([weak, none, none], size=3)  # one look-alike member of another event
     assert placement._story_agrees([weak, weak, none], size=3)
     assert not placement._story_agrees([weak, weak, none, none, none, none, none], size=7)
