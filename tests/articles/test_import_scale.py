@@ -433,13 +433,13 @@ def test_two_imports_writing_linked_articles_at_once_resolve_every_link_and_coun
 
 
 @contextlib.contextmanager
-def _writes_held(environment: dict, *, waiting: int):
+def _writes_held(environment: dict, *, waiting: int, table: str = "providers_provider"):
     """Hold back the writes of the imports started inside until ``waiting`` of them wait, then let
     them go at once: their batches then overlap however long each took to start.
 
-    PostgreSQL: a lock on the providers table, which every import's first batch writes (an import
-    that places stories may wait behind the other for the placement lock instead). SQLite
-    has one writer at a time anyway, so nothing is held there."""
+    PostgreSQL: a lock on ``table`` (by default the providers table, which every import's first batch
+    writes; an import that places stories may wait behind the other for the placement lock instead).
+    SQLite has one writer at a time anyway, so nothing is held there."""
     url = environment["DATABASE_URL"]
     if url.startswith("sqlite:///"):
         yield
@@ -447,13 +447,14 @@ def _writes_held(environment: dict, *, waiting: int):
     import psycopg
 
     with psycopg.connect(url) as database:
-        database.execute("LOCK TABLE providers_provider IN SHARE ROW EXCLUSIVE MODE")
+        database.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
         yield
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             blocked = database.execute(
                 "SELECT COUNT(*) FROM pg_locks WHERE NOT granted"
-                " AND (relation = 'providers_provider'::regclass OR locktype = 'advisory')"
+                " AND (relation = %s::regclass OR locktype = 'advisory')",
+                [table],
             ).fetchone()[0]
             if blocked >= waiting:
                 break

@@ -346,6 +346,7 @@ def write_event_reports(directory, tree: str, halves: tuple[int, ...]) -> dict[s
                     publishedDateTime=f"2024-05-{1 + 4 * event:02d}T{8 + half:02d}:00:00Z",
                     webUrl=url,
                     provider={"name": domain, "domain": domain},
+                    topics=[f"Fires {tree}"],  # nothing shared: the imports wait for each other only to place
                 ),
                 encoding="utf-8",
             )
@@ -358,7 +359,9 @@ def test_two_imports_placing_one_events_reports_at_once_make_one_story_of_it(tmp
     events = write_event_reports(tmp_path / "first", "a", (0, 1)) | write_event_reports(
         tmp_path / "second", "b", (2, 3)
     )
-    with _writes_held(scratch_database, waiting=2):
+    # Both held as they write their first story keys (their articles written, not yet placed): without
+    # the placement lock, each would place its half of the first event unseen by the other.
+    with _writes_held(scratch_database, waiting=2, table="articles_storykey"):
         imports = [
             start_import(scratch_database, tree, extra=("--batch-size", "2", "--workers", "1"))
             for tree in (tmp_path / "first", tmp_path / "second")
