@@ -1,4 +1,5 @@
-"""Sitemap sections of the published catalogue (articles, stories, topics, providers); /sitemap.xml is their index, so it scales past 50,000 URLs.
+"""Sitemap sections of the published catalogue (articles, stories, topics, providers); /sitemap.xml is
+their index, so it scales past 50,000 URLs.
 
 A section page of 10,000 articles is rendered with a lean template (``sitemap_section.xml``:
 no ``spaceless`` pass, no hreflang loop) and without a ``reverse()`` per article.
@@ -21,7 +22,7 @@ class PagedSitemap(Sitemap):
     url_name = ""
 
     def __init__(self):
-        # "/articles/<slug>/" split once around a placeholder, so each entry is two concatenations.
+        # "/articles/<slug>/" (or the section's address) split once around a placeholder: two concatenations an entry.
         self.before_slug, self.after_slug = reverse(self.url_name, kwargs={"slug": SLUG_PLACEHOLDER}).split(
             SLUG_PLACEHOLDER
         )

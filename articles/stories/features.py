@@ -172,20 +172,12 @@ def features_of(title: str, excerpt: str, body: str) -> Features:
 
 def candidate_keys(words, day: int) -> list[int]:
     """The index keys of words on a day (a signed 64-bit integer each, as the database stores them)."""
-    return [_key(word, day) for word in words]
+    return _keys(words, (day,))
 
 
 def lookup_keys(features: Features, day: int) -> list[int]:
-    """The keys of an article's key words on the days around its own (what ``_key`` gives, computed
-    in one pass: this runs for every article placed)."""
-    hashes = [_word_key(word) for word in features.key_words()]
-    keys = []
-    for near in range(day - LOOKUP_DAYS, day + LOOKUP_DAYS + 1):
-        mix = near * 0x9E3779B97F4A7C15
-        for word_hash in hashes:
-            mixed = (word_hash ^ mix) & 0xFFFFFFFFFFFFFFFF
-            keys.append(mixed - (1 << 64) if mixed >= 1 << 63 else mixed)
-    return keys
+    """The keys of an article's key words on the days around its own."""
+    return _keys(features.key_words(), range(day - LOOKUP_DAYS, day + LOOKUP_DAYS + 1))
 
 
 @functools.lru_cache(maxsize=65_536)
@@ -193,10 +185,17 @@ def _word_key(word: str) -> int:
     return int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "big")
 
 
-def _key(word: str, day: int) -> int:
-    # A word's stable hash mixed with the day (Fibonacci hashing), as a signed 64-bit integer.
-    mixed = (_word_key(word) ^ (day * 0x9E3779B97F4A7C15)) & 0xFFFFFFFFFFFFFFFF
-    return mixed - (1 << 64) if mixed >= 1 << 63 else mixed
+def _keys(words, days) -> list[int]:
+    # Each word's stable hash mixed with the day (Fibonacci hashing), as a signed 64-bit integer; every
+    # word hashed once, whatever the number of days (this runs for every article placed).
+    hashes = [_word_key(word) for word in words]
+    keys = []
+    for day in days:
+        mix = day * 0x9E3779B97F4A7C15
+        for word_hash in hashes:
+            mixed = (word_hash ^ mix) & 0xFFFFFFFFFFFFFFFF
+            keys.append(mixed - (1 << 64) if mixed >= 1 << 63 else mixed)
+    return keys
 
 
 # --- How alike two articles are ---------------------------------------------------------------------
@@ -211,9 +210,12 @@ NAME_RARITY = 3.5
 def similarity(a: Features, b: Features) -> float:
     """0 to 1: the weighted share of the two summaries' words, discounted when each side names
     something rare the other never mentions (Croydon against Stratford, the same day, the same police)."""
-    score = _shared_score(a, b)
+    return _names_discounted(a, b, _shared_score(a, b))
+
+
+def _names_discounted(a: Features, b: Features, score: float) -> float:
     if score and _names_unmatched(a, b) and _names_unmatched(b, a):
-        score *= CONFLICT_DISCOUNT
+        return score * CONFLICT_DISCOUNT
     return score
 
 
@@ -246,6 +248,5 @@ def match_score(a: Features, b: Features, hours_apart: float | None) -> float | 
     score = _shared_score(a, b)
     if score < SAME_EVENT_THRESHOLD:
         return None  # the names' discount only lowers it
-    if _names_unmatched(a, b) and _names_unmatched(b, a):
-        score *= CONFLICT_DISCOUNT
+    score = _names_discounted(a, b, score)
     return score if score >= SAME_EVENT_THRESHOLD else None

@@ -199,14 +199,13 @@ def _links(moving, features, rows) -> tuple[dict[int, list[tuple[float, int]]], 
         StoryKey, ("key", "article"), "key", sorted(set().union(*wanted.values())), at_most=CROWDED_KEY
     ):
         by_key[key].append(article)
-    telling = by_key
     # Each article is compared with the few that share most of its key words (the latest first on a tie):
     # a day with thousands of look-alike articles costs no more than one with a few.
     nearest: dict[int, list[int]] = {}
     for pk in moving:
         shared: Counter = Counter()
         for key in wanted[pk]:
-            articles = telling.get(key)
+            articles = by_key.get(key)
             if articles:
                 shared.update(articles)
         shared.pop(pk, None)
